@@ -1,0 +1,95 @@
+"""Kernel-free sliders for the website: precomputed frames swapped by a few lines of inline JavaScript."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+from dataclasses import dataclass
+
+from PIL import Image
+
+from reglab import plotting
+
+
+def compress_png(png: bytes, colors=64) -> bytes:
+    """Re-encode a PNG with a palette of `colors` colours: about 3x smaller for line plots."""
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=colors)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@dataclass(repr=False)
+class Scrubber:
+    """Frames (PNG bytes) with a label each, shown as a range slider that needs no kernel and no internet."""
+
+    frames: list
+    labels: list
+    name: str
+    title: str = ""
+    start: int = 0
+
+    def __post_init__(self):
+        if len(self.frames) != len(self.labels) or not self.frames:
+            raise ValueError(f"frames and labels must be non-empty and of equal length; got "
+                             f"{len(self.frames)} frames and {len(self.labels)} labels")
+        if not 0 <= self.start < len(self.frames):
+            raise ValueError(f"start must index a frame (0 to {len(self.frames) - 1}); got {self.start}")
+
+    def __repr__(self) -> str:
+        return f"Scrubber({self.name!r}, {len(self.frames)} frames, {self.nbytes / 1e3:.0f} kB)"
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.to_html().encode())
+
+    def to_html(self) -> str:
+        """Self-contained HTML: a range input, a readout and an image; no external file is requested."""
+        uris = ["data:image/png;base64," + base64.b64encode(f).decode() for f in self.frames]
+        uid = "scrub-" + hashlib.sha1("".join(uris).encode()).hexdigest()[:10]
+        name, title = html.escape(self.name), html.escape(self.title)
+        return f"""<div class="reglab-scrubber" id="{uid}">
+<p style="margin:0"><b>{title}</b></p>
+<label>{name} = <output id="{uid}-out">{html.escape(self.labels[self.start])}</output>
+<input type="range" id="{uid}-range" min="0" max="{len(uris) - 1}" step="1" value="{self.start}"
+ aria-label="{name}" style="width:60%;vertical-align:middle"></label><br>
+<img id="{uid}-img" src="{uris[self.start]}" alt="{title}, {name} = {html.escape(self.labels[self.start])}"
+ style="max-width:100%">
+<script>
+(function () {{
+  var frames = {json.dumps(uris)};
+  var labels = {json.dumps(self.labels)};
+  var range = document.getElementById("{uid}-range");
+  var img = document.getElementById("{uid}-img");
+  var out = document.getElementById("{uid}-out");
+  range.addEventListener("input", function () {{
+    img.src = frames[range.value];
+    out.textContent = labels[range.value];
+    img.alt = "{title}, {name} = " + labels[range.value];
+  }});
+}})();
+</script>
+</div>"""
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+def scrubber_from(update, draw, values, labels, name, title="", start=0, dpi=70, colors=64) -> Scrubber:
+    """Run a live app's update and draw over values ahead of time: the website's version of its slider."""
+    frames = [compress_png(plotting.figure_to_png(draw(update(v)), dpi=dpi), colors) for v in values]
+    return Scrubber(frames, list(labels), name, title, start)
+
+
+def unit_ball_scrubber(ps=(0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 8, float("inf")), start_p=2) -> Scrubber:
+    """Chapter 1's unit-ball explorer, precomputed for the website."""
+    from reglab import widgets  # the update/draw pair lives with the live app
+
+    ps = list(ps)
+    if start_p not in ps:
+        raise ValueError(f"start_p must be one of ps {ps}; got {start_p!r}")
+    return scrubber_from(widgets.unit_ball_update, widgets.unit_ball_draw, ps, [plotting.p_label(p) for p in ps],
+                         name="p", title="Unit ball and norm axioms", start=ps.index(start_p))

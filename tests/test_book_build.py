@@ -1,0 +1,109 @@
+"""The website: a strict build of a copy of the book, every page and figure present, nothing fetched online."""
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
+IGNORE = shutil.ignore_patterns("_build", ".venv", "venv", ".git", ".pytest_cache", ".hypothesis", "__pycache__",
+                                "*.egg-info", ".ipynb_checkpoints", "test-artifacts")
+
+
+def toc_pages():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
+
+
+def copy_and_build(tmp_path, config_edit=None):
+    book = tmp_path / "book"
+    shutil.copytree(ROOT, book, ignore=IGNORE)
+    if config_edit:
+        config = yaml.safe_load((book / "_config.yml").read_text())
+        config_edit(config)
+        (book / "_config.yml").write_text(yaml.safe_dump(config))
+    run = subprocess.run([JUPYTER_BOOK, "build", "-W", "-n", "--keep-going", str(book)],
+                         capture_output=True, text=True, timeout=1200)
+    return book / "_build" / "html", run.returncode, run.stdout + run.stderr
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    html, code, log = copy_and_build(tmp_path_factory.mktemp("site"))
+    return SimpleNamespace(html=html, code=code, log=log)
+
+
+def test_strict_build_succeeds_with_zero_warnings(site):
+    warnings = [line for line in site.log.splitlines() if re.search(r"WARNING:|ERROR:|Traceback", line)]
+    assert site.code == 0 and not warnings, "\n".join(warnings) or site.log[-3000:]
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_every_page_exists_with_its_figures(site, page):
+    path = site.html / f"{page}.html"
+    assert path.exists(), f"{page} was not built"
+    text = path.read_text()
+    for src in re.findall(r'<img[^>]+src="([^"]+)"', text):
+        if not src.startswith("data:"):
+            assert (path.parent / src).exists(), f"{page}: missing image {src}"
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_pages_request_nothing_from_the_internet(site, page):
+    text = (site.html / f"{page}.html").read_text()
+    external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', text)
+    assert not [url for url in external if "fonts" not in url], external
+    assert "_static/mathjax/tex-chtml.js" in text, "MathJax must be served from the site itself"
+    assert "executablebooks/jupyter-book" not in text and "mybinder.org" not in text and "colab" not in text
+
+
+def test_norms_page_has_math_solutions_and_a_scrubber_instead_of_a_widget(site):
+    text = (site.html / "chapters" / "01_norms.html").read_text()
+    assert text.count('class="math') >= 10
+    assert text.count("tag_hide-cell") >= 3, "solution code cells are hidden behind a toggle"
+    assert text.count("dropdown") >= 2, "written solutions are dropdowns"
+    assert "reglab-scrubber" in text and 'type="range"' in text
+    assert "widget-view+json" not in text, "a live widget would render blank on the website"
+    assert text.count("<img") >= 4
+
+
+def test_only_the_outputs_of_this_build_are_published(site):
+    """Execution is forced, so a stale output in the notebook file cannot reach the website."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    assert config["execute"]["execute_notebooks"] == "force"
+    assert config["execute"]["allow_errors"] is False
+    assert "Executing" in site.log or "executing" in site.log
+
+
+def test_one_repository_url_turns_on_every_button(tmp_path):
+    def publish(config):
+        config["repository"]["url"] = "https://github.com/example-org/regularization-book"
+        config["execute"]["execute_notebooks"] = "off"
+
+    html, code, log = copy_and_build(tmp_path, publish)
+    assert code == 0, log[-3000:]
+    text = (html / "chapters" / "01_norms.html").read_text()
+    assert "mybinder.org/v2/gh/example-org/regularization-book/main" in text
+    assert "colab.research.google.com/github/example-org/regularization-book/blob/main" in text
+    assert 'href="https://github.com/example-org/regularization-book"' in text
+
+
+def test_repository_extension_switches_buttons_from_the_url():
+    spec = importlib.util.spec_from_file_location("repository_buttons", ROOT / "_ext" / "repository_buttons.py")
+    ext = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ext)
+    launch = {"binderhub_url": "https://mybinder.org", "colab_url": "https://colab.research.google.com"}
+    for url, expected in [("", False), ("https://github.com/a/b", True)]:
+        config = SimpleNamespace(html_theme_options={"repository_url": url, "launch_buttons": dict(launch)})
+        ext.enable_repository_buttons(None, config)
+        options = config.html_theme_options
+        assert options["use_repository_button"] is expected and options["use_issues_button"] is expected
+        assert ("binderhub_url" in options["launch_buttons"]) is expected

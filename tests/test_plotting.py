@@ -1,0 +1,69 @@
+"""Plot helpers return a labelled Figure, draw into a given ax, and leave global settings alone."""
+
+import math
+import subprocess
+import sys
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from reglab import norms, plotting
+
+CHAIN = norms.norm_chain(np.random.default_rng(0).standard_normal((500, 5)))
+HELPERS = {
+    "unit balls": lambda ax=None: plotting.plot_unit_balls(ax=ax),
+    "one ball": lambda ax=None: plotting.plot_unit_ball(0.5, norms.check_norm_axioms(
+        lambda v: norms.quasi_norm(v, 0.5)), ax=ax),
+    "constrained minimum": lambda ax=None: plotting.plot_constrained_minimum(np.array([1.5, 1.2]), 1, ax=ax),
+    "norm ratios": lambda ax=None: plotting.plot_norm_ratios(CHAIN, ax=ax),
+}
+
+
+@pytest.mark.parametrize("name", HELPERS)
+def test_helper_returns_a_labelled_figure(name):
+    fig = HELPERS[name]()
+    assert isinstance(fig, Figure)
+    for ax in fig.axes:
+        assert ax.get_title(), f"{name}: every panel needs a title"
+        assert ax.get_xlabel() and ax.get_ylabel(), f"{name}: axes need labels in words"
+    assert plotting.figure_to_png(fig).startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("name", HELPERS)
+def test_helper_draws_into_the_given_axes(name):
+    fig, ax = plotting.new_axes()
+    assert HELPERS[name](ax=ax) is fig
+    assert ax.lines or ax.patches or ax.collections
+
+
+def test_l1_vs_l2_geometry_has_two_panels_with_the_constrained_minima():
+    fig = plotting.plot_l1_vs_l2_geometry(np.array([1.5, 1.2]), curvature=np.array([[2.0, 0.5], [0.5, 1.0]]))
+    assert len(fig.axes) == 2
+    assert "(1.00, 0.00)" in " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+
+
+def test_unit_ball_verdict_in_title():
+    report = norms.check_norm_axioms(lambda v: norms.quasi_norm(v, 0.5))
+    assert "not a norm" in plotting.plot_unit_ball(0.5, report).axes[0].get_title()
+    assert plotting.plot_unit_ball(math.inf).axes[0].get_title().endswith("p = ∞")
+
+
+def test_book_figures_show_themselves_as_png_in_a_notebook():
+    assert plotting.plot_unit_balls()._repr_png_().startswith(b"\x89PNG")
+
+
+def test_house_style_is_applied_only_inside_the_block():
+    before = dict(matplotlib.rcParams)
+    with plotting.house_style():
+        assert matplotlib.rcParams["axes.spines.top"] is False
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_importing_reglab_is_fast_and_has_no_side_effects():
+    code = ("import sys, matplotlib, reglab, reglab.norms, reglab.plotting; "
+            "assert 'torch' not in sys.modules, 'importing reglab must not import torch'; "
+            "assert 'matplotlib.pyplot' not in sys.modules; "
+            "assert matplotlib.rcParams['axes.spines.top'] is True")
+    subprocess.run([sys.executable, "-c", code], check=True)

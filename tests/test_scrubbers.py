@@ -1,0 +1,59 @@
+"""Kernel-free scrubbers: self-contained HTML, one frame per value, small enough for a web page."""
+
+import base64
+import math
+import re
+
+import pytest
+
+from reglab import plotting, scrubbers, widgets
+
+PS = [0.5, 1, 2, math.inf]
+
+
+@pytest.fixture(scope="module")
+def scrubber():
+    return scrubbers.unit_ball_scrubber(ps=PS, start_p=2)
+
+
+def test_one_distinct_frame_per_value(scrubber):
+    assert len(scrubber.frames) == len(PS)
+    assert scrubber.labels == ["0.5", "1", "2", "∞"]
+    assert len(set(scrubber.frames)) == len(PS)
+    assert all(frame.startswith(b"\x89PNG") for frame in scrubber.frames)
+
+
+def test_html_is_self_contained_and_starts_at_the_chosen_frame(scrubber):
+    page = scrubber.to_html()
+    assert "http" not in page and "src=\"/" not in page, "a scrubber must not request anything"
+    assert page.count("data:image/png;base64,") == len(PS) + 1  # the frames, and the one shown first
+    shown = re.search(r'<img id="[^"]+" src="data:image/png;base64,([^"]+)"', page).group(1)
+    assert base64.b64decode(shown) == scrubber.frames[PS.index(2)]
+    assert 'type="range"' in page and f'max="{len(PS) - 1}"' in page and 'value="2"' in page
+    assert scrubber.to_html() == page, "ids and content must be deterministic"
+
+
+def test_frames_come_from_the_live_apps_update_and_draw(scrubber):
+    live = plotting.figure_to_png(widgets.unit_ball_draw(widgets.unit_ball_update(0.5)), dpi=70)
+    assert scrubber.frames[0] == scrubbers.compress_png(live)
+
+
+def test_compression_keeps_frames_small(scrubber):
+    assert scrubber.nbytes < 2_000_000
+    assert max(len(f) for f in scrubber.frames) < 40_000
+    assert "4 frames" in repr(scrubber)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"frames": [b"x"], "labels": ["a", "b"], "name": "p"}, "equal length"),
+    ({"frames": [], "labels": [], "name": "p"}, "non-empty"),
+    ({"frames": [b"x"], "labels": ["a"], "name": "p", "start": 3}, "start must index a frame"),
+])
+def test_inconsistent_scrubbers_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        scrubbers.Scrubber(**kwargs)
+
+
+def test_start_value_must_be_one_of_the_values():
+    with pytest.raises(ValueError, match="start_p must be one of ps"):
+        scrubbers.unit_ball_scrubber(ps=[1, 2], start_p=3)
