@@ -1,5 +1,6 @@
 """The unit-ball explorer driven from pytest: move the slider, see the state and the picture change."""
 
+import html
 import math
 
 import ipywidgets
@@ -37,7 +38,7 @@ def test_values_already_seen_come_from_the_cache(app):
     app.slider.value = 1
     app.slider.value = 2
     assert app.result is first
-    assert set(app.cache) == {1, 2}
+    assert set(app.cache) == {(("p", 1),), (("p", 2),)}
 
 
 def test_update_is_pure_and_usable_without_the_app():
@@ -51,20 +52,32 @@ def test_slider_offers_p_below_one_up_to_infinity(app):
     assert min(values) < 1 and values[-1] == math.inf and 1 in values and 2 in values
 
 
-def test_a_failing_update_shows_a_message_and_keeps_the_last_picture():
-    def update(value):
-        if value == "bad":
-            raise ValueError("training diverged")
-        return value
+class Diverged:
+    failure = "training diverged: loss became inf"
 
-    slider = ipywidgets.SelectionSlider(options=["good", "bad"], value="good")
+
+def _toy_app():
+    def update(setting):
+        if setting == "error":
+            raise ValueError("weight_decay must be >= 0")
+        return Diverged() if setting == "diverge" else setting
+
+    slider = ipywidgets.SelectionSlider(options=["good", "error", "diverge"], value="good")
     from reglab import plotting
-    app = widgets.SliderApp(slider, update, lambda r: plotting.plot_unit_ball(2), lambda r: f"ok {r}")
-    picture = app.image.value
-    slider.value = "bad"
-    assert app.error == "training diverged"
-    assert "training diverged" in app.status.value
-    assert app.image.value == picture and app.result == "good"
+    return widgets.LiveApp({"setting": slider}, update, lambda r: plotting.plot_unit_ball(2), lambda r: f"ok {r}")
+
+
+@pytest.mark.parametrize("setting, message", [("error", "weight_decay must be >= 0"),
+                                              ("diverge", "training diverged: loss became inf")])
+def test_a_failure_is_reported_in_words_instead_of_a_broken_plot(setting, message):
+    app = _toy_app()
+    picture = bytes(app.image.value)
+    app.slider.value = setting
+    assert app.error == message
+    assert html.escape(message) in app.status.value and "Nothing to plot" in app.status.value
+    assert bytes(app.image.value) != picture and app.result == "good"
+    app.slider.value = "good"
+    assert app.error is None and app.status.value == "ok good"
 
 
 def test_the_app_displays_as_its_widget(app):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from contextlib import contextmanager
 
 import matplotlib
@@ -58,6 +59,17 @@ def figure_to_png(fig, dpi=None) -> bytes:
     with house_style():
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
+
+
+def plot_message(message, ax=None):
+    """A figure that says in words why there is nothing to plot (used instead of a broken plot)."""
+    fig, ax = new_axes(ax, figsize=(6, 2.5))
+    with house_style():
+        ax.text(0.5, 0.5, textwrap.fill(message, 60), ha="center", va="center", fontsize=11, color=COLORS[1],
+                transform=ax.transAxes)
+        ax.set_axis_off()
+        ax.set_title("Nothing to plot")
+    return fig
 
 
 def p_label(p) -> str:
