@@ -67,3 +67,41 @@ def test_importing_reglab_is_fast_and_has_no_side_effects():
             "assert 'matplotlib.pyplot' not in sys.modules; "
             "assert matplotlib.rcParams['axes.spines.top'] is True")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _weight_decay_figures():
+    from reglab import data, train
+
+    regression = data.make_high_dim_regression()
+    history = train.train_linear_regression(regression, weight_decay=3)
+    sweep = train.sweep_linear_regression(regression, [0.0, 0.1, 3.0])
+    moons = data.make_noisy_moons()
+    clf = train.train_classifier(moons, weight_decay=0.003, num_steps=50)
+    return {
+        "loss curves": plotting.plot_loss_curves(history),
+        "regression run": plotting.plot_regression_run(history),
+        "trade-off": plotting.plot_tradeoff(sweep, best=sweep.best()),
+        "sparsity": plotting.plot_sparsity([0.1, 1.0], {"L1": [1, 5]}, total=200),
+        "boundary": plotting.plot_decision_boundary(clf, 0, moons),
+        "classifier run": plotting.plot_classifier_run(clf, moons),
+    }
+
+
+def test_weight_decay_helpers_return_labelled_figures():
+    for name, fig in _weight_decay_figures().items():
+        assert isinstance(fig, Figure), name
+        for ax in fig.axes:
+            assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel(), name
+
+
+def test_blitted_redraw_equals_a_full_redraw():
+    from reglab import data, train
+
+    d = data.make_high_dim_regression()
+    first, second = (train.train_linear_regression(d, weight_decay=v) for v in (0.0, 3.0))
+    blit = plotting.BlitFigure(plotting.plot_regression_run(first))
+    fast = blit.render()
+    plotting.update_regression_run(blit.fig, second)
+    assert blit.render() != fast
+    plotting.update_regression_run(blit.fig, first)
+    assert blit.render() == fast, "the static background must not keep traces of earlier frames"

@@ -164,3 +164,215 @@ def plot_norm_ratios(chain, ax=None):
         ax.set_title(f"Norm ratios of {len(chain.l2):,} random vectors in {chain.n} dimensions")
         ax.legend()
     return fig
+
+
+def lambda_label(value) -> str:
+    """λ written briefly: '0', '0.003', '3', '1e-04'."""
+    return "0" if value == 0 else f"{value:.2g}"
+
+
+def plot_curves(x, curves: dict, xlabel, ylabel, title, logy=False, logx=False, ax=None):
+    """Several named curves against one x, in the house colours."""
+    fig, ax = new_axes(ax, figsize=(6, 4))
+    with house_style():
+        for i, (label, y) in enumerate(curves.items()):
+            ax.plot(x, y, color=COLORS[i % len(COLORS)], lw=2, label=label)
+        ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+        ax.set_yscale("log" if logy else "linear")
+        ax.set_xscale("log" if logx else "linear")
+        ax.legend()
+    return fig
+
+
+def plot_loss_curves(history, ax=None, title=None):
+    """Training and test loss against epoch for one linear-regression run (log scale)."""
+    title = title or f"Loss per epoch, λ = {lambda_label(history.weight_decay or history.l1)}"
+    return plot_curves(history.epochs, {"training loss": history.train_loss, "test loss": history.test_loss},
+                       "epoch", "half mean squared error (log scale)", title, logy=True, ax=ax)
+
+
+def _regression_skeleton(num_epochs):
+    """Axes, labels and fixed limits of the λ explorer's regression picture, with empty curves."""
+    fig, axes = new_axes(figsize=(11, 3.4), ncols=3)
+    epochs = np.arange(num_epochs + 1)
+    with house_style():
+        train_line, = axes[0].plot(epochs, np.ones_like(epochs), color=COLORS[0], lw=2, label="training loss")
+        test_line, = axes[0].plot(epochs, np.ones_like(epochs), color=COLORS[1], lw=2, label="test loss")
+        axes[0].set(yscale="log", ylim=(1e-6, 1e3), xlabel="epoch", ylabel="half mean squared error",
+                    title="placeholder so the layout keeps room for a title")
+        axes[0].legend(loc="lower left")
+        norm_line, = axes[1].plot(epochs, np.zeros_like(epochs), color=COLORS[2], lw=2)
+        axes[1].set(xlabel="epoch", ylabel="‖w‖₂", title="Size of the weights", ylim=(0, 15))
+        edges = np.linspace(-3, 3, 61)
+        bars = axes[2].stairs(np.zeros(60), edges, fill=True, color=COLORS[3])
+        axes[2].set(xlabel="final weight value", ylabel="number of weights", ylim=(0, 200), xlim=(-3, 3),
+                    title="placeholder so the layout keeps room for a title")
+    fig.dynamic = {"train": train_line, "test": test_line, "norm": norm_line, "bars": bars,
+                   "loss_title": axes[0].title, "hist_title": axes[2].title}
+    return fig
+
+
+def update_regression_run(fig, history, penalty="L2"):
+    """Put one run's curves and final weights into a figure made by _regression_skeleton."""
+    parts = fig.dynamic
+    value = history.weight_decay if penalty == "L2" else history.l1
+    parts["train"].set_ydata(np.clip(history.train_loss, 1e-12, None))
+    parts["test"].set_ydata(np.clip(history.test_loss, 1e-12, None))
+    parts["norm"].set_ydata(history.w_norm)
+    parts["bars"].set_data(np.histogram(np.clip(history.w, -3, 3), bins=parts["bars"].get_data().edges)[0])
+    parts["loss_title"].set_text(f"Loss per epoch ({penalty}, λ = {lambda_label(value)})")
+    parts["hist_title"].set_text(f"Final weights: {int((history.w == 0).sum())} of {history.w.size} exactly 0")
+    return fig
+
+
+def plot_regression_run(history, penalty="L2"):
+    """The λ explorer's picture for linear regression: losses and ||w||_2 per epoch, and the final weights."""
+    return update_regression_run(_regression_skeleton(len(history.epochs) - 1), history, penalty)
+
+
+class BlitFigure:
+    """Redraws a figure fast: static parts (axes, ticks, labels) are rendered once, the dynamic artists each time.
+
+    Axis limits must stay fixed. fig.dynamic names the artists that change; replace() swaps one (a new contour).
+    """
+
+    def __init__(self, fig):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.fig = fig
+        FigureCanvasAgg(fig)
+        with house_style():
+            fig.canvas.draw()                      # lay out once with everything visible, then freeze it
+            fig.set_layout_engine("none")
+            for artist in fig.dynamic.values():
+                artist.set_visible(False)
+            fig.canvas.draw()
+            self.background = fig.canvas.copy_from_bbox(fig.bbox)
+            for artist in fig.dynamic.values():
+                artist.set_visible(True)
+
+    def replace(self, name, artist):
+        """Swap the dynamic artist called name for a new one (the old one is removed)."""
+        self.fig.dynamic[name].remove()
+        self.fig.dynamic[name] = artist
+
+    def render(self) -> bytes:
+        """PNG of the figure as it is now (fast zlib level: these images are shown once, not stored)."""
+        from PIL import Image
+
+        canvas = self.fig.canvas
+        canvas.restore_region(self.background)
+        with house_style():
+            for artist in self.fig.dynamic.values():
+                (artist.axes or self.fig).draw_artist(artist)
+        width, height = canvas.get_width_height()
+        image = Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="PNG", compress_level=1)
+        return buffer.getvalue()
+
+
+def plot_tradeoff(sweep, best=None, ax=None, xlabel="weight decay λ (log scale)"):
+    """Final training, validation and test loss against λ; λ = 0 drawn as dotted lines, the chosen λ marked."""
+    fig, ax = new_axes(ax, figsize=(7, 4.2))
+    positive = sweep.weight_decays > 0
+    lams = sweep.weight_decays[positive]
+    with house_style():
+        for i, (label, values) in enumerate([("training", sweep.train_loss), ("validation", sweep.val_loss),
+                                             ("test", sweep.test_loss)]):
+            ax.plot(lams, values[positive, -1], color=COLORS[i], lw=2, label=f"{label} loss")
+            if (~positive).any():
+                ax.axhline(values[~positive, -1][0], color=COLORS[i], ls=":", lw=1)
+        if best is not None:
+            ax.axvline(sweep.weight_decays[best], color="k", ls="--", lw=1,
+                       label=f"chosen on validation: λ = {lambda_label(sweep.weight_decays[best])}")
+        ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel="final loss (log scale)",
+               title="The λ trade-off (dotted: λ = 0)")
+        ax.legend(fontsize=9)
+    return fig
+
+
+def plot_sparsity(lams, counts: dict, total, ax=None):
+    """Number of exactly-zero weights against the penalty strength, one curve per method."""
+    fig = plot_curves(lams, counts, "penalty strength λ (log scale)", f"weights exactly 0 (of {total})",
+                      "Sparsity against λ", logx=True, ax=ax)
+    return fig
+
+
+BOUNDARY_GRID = np.linspace(-2.6, 2.6, 90)
+
+
+def _probability_grid(sweep, k):
+    from reglab import models
+
+    G1, G2 = np.meshgrid(BOUNDARY_GRID, BOUNDARY_GRID)
+    probs = models.predict_proba(sweep.model(k), np.column_stack([G1.ravel(), G2.ravel()]), sweep.activation)
+    return G1, G2, probs[0].reshape(G1.shape)
+
+
+def _draw_boundary(ax, sweep, k, data):
+    """Probability image, the 0.5 contour and the training points; returns (image, contour, points)."""
+    G1, G2, P = _probability_grid(sweep, k)
+    X, y = data.train.X, data.train.y
+    lo, hi = BOUNDARY_GRID[0], BOUNDARY_GRID[-1]
+    image = ax.imshow(P, extent=(lo, hi, lo, hi), origin="lower", cmap="RdBu_r", vmin=0, vmax=1, alpha=0.65,
+                      interpolation="bilinear")
+    contour = ax.contour(G1, G2, P, levels=[0.5], colors="k", linewidths=1.5)
+    points = ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", vmin=0, vmax=1, edgecolors="k", s=22,
+                        linewidths=0.6)
+    ax.set(xlabel="first feature (standardised)", ylabel="second feature (standardised)", xlim=(lo, hi),
+           ylim=(lo, hi))
+    ax.grid(False)
+    return image, contour, points
+
+
+def plot_decision_boundary(sweep, k, data, ax=None, title=None):
+    """Predicted probability of class 1 over the plane for run k (red = class 1), with the training points."""
+    fig, ax = new_axes(ax, figsize=(5, 4.5))
+    with house_style():
+        _draw_boundary(ax, sweep, k, data)
+        ax.set_title(title or f"λ = {lambda_label(sweep.weight_decays[k] or sweep.l1s[k])}: "
+                              f"train {sweep.train_acc[k, -1]:.0%}, test {sweep.test_acc[k, -1]:.0%}")
+    return fig
+
+
+def _classifier_skeleton(sweep, data):
+    """The λ explorer's classifier picture, drawn for run 0 of sweep; update_classifier_run refills it."""
+    fig, axes = new_axes(figsize=(10, 4.2), ncols=2)
+    with house_style():
+        image, contour, points = _draw_boundary(axes[0], sweep, 0, data)
+        train_line, = axes[1].plot(sweep.steps, sweep.train_acc[0], color=COLORS[0], lw=2, label="training accuracy")
+        test_line, = axes[1].plot(sweep.steps, sweep.test_acc[0], color=COLORS[1], lw=2, label="test accuracy")
+        axes[1].set(xlabel="Adam step", ylabel="accuracy", ylim=(0.4, 1.02))
+        axes[1].legend(loc="lower right")
+        for ax in axes:
+            ax.set_title("placeholder so the layout keeps room for a title")
+    fig.dynamic = {"image": image, "contour": contour, "points": points, "train": train_line, "test": test_line,
+                   "boundary_title": axes[0].title, "accuracy_title": axes[1].title}
+    return fig
+
+
+def update_classifier_run(fig, sweep, data, k=0, penalty="L2", blit=None):
+    """Put run k's boundary and accuracy curves into a figure made by _classifier_skeleton."""
+    parts = fig.dynamic
+    G1, G2, P = _probability_grid(sweep, k)
+    parts["image"].set_data(P)
+    ax = parts["image"].axes
+    with house_style():
+        contour = ax.contour(G1, G2, P, levels=[0.5], colors="k", linewidths=1.5)
+    if blit is not None:
+        blit.replace("contour", contour)
+    else:
+        parts["contour"].remove()
+        parts["contour"] = contour
+    parts["train"].set_ydata(sweep.train_acc[k])
+    parts["test"].set_ydata(sweep.test_acc[k])
+    value = sweep.weight_decays[k] if penalty == "L2" else sweep.l1s[k]
+    parts["boundary_title"].set_text(f"Decision boundary ({penalty}, λ = {lambda_label(value)})")
+    parts["accuracy_title"].set_text(f"Accuracy: train {sweep.train_acc[k, -1]:.1%}, test {sweep.test_acc[k, -1]:.1%}")
+    return fig
+
+
+def plot_classifier_run(sweep, data, k=0, penalty="L2"):
+    """The λ explorer's picture for the 2-D classifier: decision boundary, and accuracy per step."""
+    return update_classifier_run(_classifier_skeleton(sweep, data), sweep, data, k, penalty)

@@ -80,7 +80,8 @@ class Scrubber:
 
 def scrubber_from(update, draw, values, labels, name, title="", start=0, dpi=70, colors=64) -> Scrubber:
     """Run a live app's update and draw over values ahead of time: the website's version of its slider."""
-    frames = [compress_png(plotting.figure_to_png(draw(update(v)), dpi=dpi), colors) for v in values]
+    pictures = (draw(update(v)) for v in values)
+    frames = [compress_png(p if isinstance(p, bytes) else plotting.figure_to_png(p, dpi=dpi), colors) for p in pictures]
     return Scrubber(frames, list(labels), name, title, start)
 
 
@@ -93,3 +94,22 @@ def unit_ball_scrubber(ps=(0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 8, float("inf
         raise ValueError(f"start_p must be one of ps {ps}; got {start_p!r}")
     return scrubber_from(widgets.unit_ball_update, widgets.unit_ball_draw, ps, [plotting.p_label(p) for p in ps],
                          name="p", title="Unit ball and norm axioms", start=ps.index(start_p))
+
+
+def weight_decay_scrubber(task="regression", penalty="L2", values=None, start=None) -> Scrubber:
+    """Chapter 2's λ explorer, precomputed for the website over the slider's λ values."""
+    import functools
+
+    from reglab import widgets
+
+    values = list(values or (widgets.REGRESSION_LAMBDAS if task == "regression" else widgets.CLASSIFIER_LAMBDAS))
+    start = (3.0 if task == "regression" else 0.003) if start is None else start
+    if start not in values:
+        raise ValueError(f"start must be one of values {values}; got {start!r}")
+    data = widgets.default_data(task)
+    update = functools.partial(widgets.weight_decay_update, penalty=penalty, task=task, data=data)
+    title = ("Linear regression, 200 features, 20 examples" if task == "regression"
+             else "Two-moons classifier, 150 noisy training points")
+    return scrubber_from(update, widgets.WeightDecayPainter(data), values,
+                         [plotting.lambda_label(v) for v in values], name=f"λ ({penalty})", title=title,
+                         start=values.index(start))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from reglab import norms, plotting
+from reglab import data as datasets
+from reglab import norms, plotting, train
 
 P_CHOICES = (0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5, 6, 8, 12, 20, math.inf)
 
@@ -62,7 +64,8 @@ class LiveApp:
         if failure:
             return self._fail(failure)
         self.result, self.error = result, None
-        self.image.value = plotting.figure_to_png(self._draw(result), dpi=self._dpi)
+        picture = self._draw(result)
+        self.image.value = picture if isinstance(picture, bytes) else plotting.figure_to_png(picture, dpi=self._dpi)
         self.status.value = self._describe(result)
         return result
 
@@ -111,3 +114,95 @@ def unit_ball_explorer(p=2) -> LiveApp:
     slider = widgets.SelectionSlider(options=options, value=p, description="p", continuous_update=False,
                                      layout=widgets.Layout(width="520px"))
     return LiveApp({"p": slider}, unit_ball_update, unit_ball_draw, unit_ball_describe)
+
+
+REGRESSION_LAMBDAS = (0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0,
+                      30.0)
+CLASSIFIER_LAMBDAS = (0.0, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3)
+CLASSIFIER_SETTINGS = {"hidden": (32, 32), "activation": "tanh", "lr": 0.02, "num_steps": 500, "record_every": 50}
+PENALTIES = ("L2", "L1")
+TASKS = ("regression", "classification")
+
+
+@dataclass
+class WeightDecayView:
+    """One λ explorer result: the task, the penalty and its strength, and the training run."""
+
+    task: str
+    penalty: str
+    value: float
+    run: object
+
+    @property
+    def failure(self):
+        failures = getattr(self.run, "failures", None)
+        return failures[0] if failures is not None else self.run.failure
+
+
+def weight_decay_update(weight_decay, penalty, task="regression", data=None) -> WeightDecayView:
+    """The λ explorer's pure update: retrain with an L2 or L1 penalty of strength weight_decay."""
+    if penalty not in PENALTIES:
+        raise ValueError(f"penalty must be one of {PENALTIES}; got {penalty!r}")
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}; got {task!r}")
+    strength = train.penalty_strength(weight_decay, "weight_decay")
+    penalties = {"weight_decay": strength, "l1": 0.0} if penalty == "L2" else {"weight_decay": 0.0, "l1": strength}
+    if task == "regression":
+        run = train.train_linear_regression(data or default_data(task), **penalties)
+    else:
+        run = train.train_classifier(data or default_data(task), **penalties, **CLASSIFIER_SETTINGS)
+    return WeightDecayView(task, penalty, strength, run)
+
+
+@functools.lru_cache(maxsize=2)
+def default_data(task):
+    """The seeded dataset each task trains on: Chapter 2's high-dimensional regression or the noisy moons."""
+    return datasets.make_high_dim_regression(seed=0) if task == "regression" else datasets.make_noisy_moons(seed=0)
+
+
+class WeightDecayPainter:
+    """Draws λ explorer results into one figure that is built once and then only partly redrawn (fast)."""
+
+    def __init__(self, data):
+        self.data, self.blit = data, None
+
+    def __call__(self, view: WeightDecayView) -> bytes:
+        if self.blit is None:
+            skeleton = (plotting._regression_skeleton(len(view.run.epochs) - 1) if view.task == "regression"
+                        else plotting._classifier_skeleton(view.run, self.data))
+            self.blit = plotting.BlitFigure(skeleton)
+        if view.task == "regression":
+            plotting.update_regression_run(self.blit.fig, view.run, view.penalty)
+        else:
+            plotting.update_classifier_run(self.blit.fig, view.run, self.data, 0, view.penalty, blit=self.blit)
+        return self.blit.render()
+
+
+def weight_decay_describe(view: WeightDecayView) -> str:
+    """One line of numbers for the status bar."""
+    run = view.run
+    if view.task == "regression":
+        return (f"{view.penalty}, λ = {plotting.lambda_label(view.value)}: final training loss "
+                f"{run.train_loss[-1]:.2e}, test loss {run.test_loss[-1]:.2e}, ‖w‖₂ = {run.w_norm[-1]:.3f}, "
+                f"{int((run.w == 0).sum())} of {run.w.size} weights exactly 0")
+    return (f"{view.penalty}, λ = {plotting.lambda_label(view.value)}: training accuracy {run.train_acc[0, -1]:.1%}, "
+            f"test accuracy {run.test_acc[0, -1]:.1%}, ‖W‖₂ = {run.w_norm[0, -1]:.2f}")
+
+
+def weight_decay_explorer(task="regression", weight_decay=None, penalty="L2", data=None) -> LiveApp:
+    """Chapter 2's live app: slide λ (log scale, 0 included), pick L1 or L2, and watch the model retrain."""
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}; got {task!r}")
+    lambdas = REGRESSION_LAMBDAS if task == "regression" else CLASSIFIER_LAMBDAS
+    weight_decay = (3.0 if task == "regression" else 0.003) if weight_decay is None else weight_decay
+    if weight_decay not in lambdas:
+        raise ValueError(f"weight_decay must be one of the slider's values {list(lambdas)}; got {weight_decay!r}")
+    if penalty not in PENALTIES:
+        raise ValueError(f"penalty must be one of {PENALTIES}; got {penalty!r}")
+    data = data or default_data(task)
+    slider = widgets.SelectionSlider(options=[(plotting.lambda_label(v), v) for v in lambdas], value=weight_decay,
+                                     description="λ", continuous_update=False, layout=widgets.Layout(width="600px"))
+    toggle = widgets.ToggleButtons(options=list(PENALTIES), value=penalty, description="penalty")
+    update = functools.partial(weight_decay_update, task=task, data=data)
+    return LiveApp({"weight_decay": slider, "penalty": toggle}, update, WeightDecayPainter(data),
+                   weight_decay_describe)

@@ -1,0 +1,68 @@
+"""Speed budgets of the live sliders, measured on this machine; prints each figure next to its budget.
+
+Run from the project root:  python benchmarks/slider_latency.py
+Each latency is the median over at least 20 slider moves to values not seen before (no cache hits).
+"""
+
+import statistics
+import time
+
+import numpy as np
+
+from reglab import data, train, widgets
+
+MOVES = 20
+
+
+def median_ms(times):
+    return 1000 * statistics.median(times)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def fresh_values(low, high, count):
+    """count distinct λ values on a log grid, none of them a slider default (so nothing is cached)."""
+    return list(np.round(np.logspace(np.log10(low), np.log10(high), count), 8))
+
+
+def slider_to_figure(task, values):
+    """Median time from setting the slider to the new PNG being in the image widget."""
+    app = widgets.weight_decay_explorer(task)
+    slider = app.controls["weight_decay"]
+    slider.options = [(str(v), v) for v in [slider.value, *values]]
+    times = []
+    for value in values:
+        before = bytes(app.image.value)
+        times.append(timed(lambda: setattr(slider, "value", value)))
+        assert bytes(app.image.value) != before and app.error is None
+    return median_ms(times)
+
+
+def report(name, measured_ms, budget_ms):
+    verdict = "ok" if measured_ms <= budget_ms else "OVER BUDGET"
+    print(f"{name:<58} {measured_ms:8.1f} ms   (budget {budget_ms:5.0f} ms)  {verdict}")
+
+
+def main():
+    regression = data.make_high_dim_regression(seed=0)
+    values = fresh_values(0.0011, 27.0, MOVES)
+    retrain = [timed(lambda v=v: train.train_linear_regression(regression, weight_decay=v)) for v in values]
+    report("linear regression: one retrain", median_ms(retrain), 20)
+    report("linear regression: slider to redrawn figure", slider_to_figure("regression", values), 100)
+    report("2-D classifier: slider to redrawn figure",
+           slider_to_figure("classification", fresh_values(0.00011, 0.27, MOVES)), 300)
+
+    grid = np.concatenate([[0.0], np.logspace(-3, 2.5, 49)])
+    batched = median_ms([timed(lambda: train.sweep_linear_regression(regression, grid)) for _ in range(5)])
+    report("sweep over 50 λ, batched (all models at once)", batched, 500)
+    loop = timed(lambda: [train.train_linear_regression(regression, weight_decay=v) for v in grid])
+    print(f"{'sweep over 50 λ, Python loop over models (for comparison)':<58} {1000 * loop:8.1f} ms   "
+          f"({1000 * loop / batched:.0f}x slower)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""Seeded dataset makers: every split is generated here or ships with scikit-learn, nothing is downloaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from reglab._random import rng_for
+from reglab._validate import positive_int, real_number
+
+
+@dataclass(frozen=True)
+class Split:
+    """Inputs X (n, d) and targets y (n,) of one split, float64."""
+
+    X: np.ndarray
+    y: np.ndarray
+
+    def __post_init__(self):
+        X, y = np.asarray(self.X), np.asarray(self.y)
+        if X.ndim != 2 or y.ndim != 1:
+            raise ValueError(f"X must be 2-D (examples, features) and y 1-D (examples,); got X of shape {X.shape} "
+                             f"and y of shape {y.shape}")
+        if len(X) != len(y):
+            raise ValueError(f"X and y must have the same number of examples; got {len(X)} rows in X and "
+                             f"{len(y)} targets in y")
+        if X.dtype.kind not in "iuf" or y.dtype.kind not in "iufb":
+            raise TypeError(f"X and y must hold real numbers; got dtypes {X.dtype} and {y.dtype}")
+        object.__setattr__(self, "X", X.astype(np.float64, copy=False))
+        object.__setattr__(self, "y", y.astype(np.float64, copy=False))
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Train, validation and test splits of one problem, plus what generated it."""
+
+    train: Split
+    val: Split
+    test: Split
+    description: str
+    true_w: np.ndarray | None = None
+    true_b: float | None = None
+
+    def __post_init__(self):
+        widths = {s.X.shape[1] for s in (self.train, self.val, self.test)}
+        if len(widths) != 1:
+            raise ValueError(f"train, val and test must have the same number of features; got {sorted(widths)}")
+
+
+def _nonnegative(value, name):
+    value = real_number(value, name)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0; got {value:g}")
+    return value
+
+
+def make_high_dim_regression(num_train=20, num_val=100, num_test=100, num_features=200, true_w=0.01, true_b=0.05,
+                             noise=0.01, seed=0) -> Dataset:
+    """y = X w + b + noise with every true weight equal: few examples, many features, easy to overfit (Chapter 2)."""
+    num_train, num_val, num_test, num_features = (positive_int(v, n) for v, n in [
+        (num_train, "num_train"), (num_val, "num_val"), (num_test, "num_test"), (num_features, "num_features")])
+    true_w, true_b, noise = real_number(true_w, "true_w"), real_number(true_b, "true_b"), _nonnegative(noise, "noise")
+    rng = rng_for(seed, "data.high_dim_regression")
+    w = np.full(num_features, true_w)
+
+    def split(n):
+        X = rng.standard_normal((n, num_features))
+        return Split(X, X @ w + true_b + noise * rng.standard_normal(n))
+
+    return Dataset(split(num_train), split(num_val), split(num_test),
+                   f"linear regression: {num_features} features, {num_train} training examples, noise {noise:g}",
+                   true_w=w, true_b=true_b)
+
+
+def make_noisy_moons(num_train=150, num_val=500, num_test=2000, noise=0.2, label_noise=0.1, seed=0) -> Dataset:
+    """Two interleaved half-moons with a fraction of training labels flipped, standardised with training statistics.
+
+    Small and noisy on purpose: an oversized network memorises the flipped points (Chapters 2 and 3).
+    """
+    from sklearn.datasets import make_moons  # imported here: scikit-learn is slow to import
+
+    num_train, num_val, num_test = (positive_int(v, n) for v, n in [
+        (num_train, "num_train"), (num_val, "num_val"), (num_test, "num_test")])
+    noise, label_noise = _nonnegative(noise, "noise"), _nonnegative(label_noise, "label_noise")
+    if label_noise > 0.5:
+        raise ValueError(f"label_noise must be between 0 and 0.5 (a fraction of flipped labels); got {label_noise:g}")
+    rng = rng_for(seed, "data.noisy_moons")
+    X, y = make_moons(num_train + num_val + num_test, noise=noise, random_state=int(rng.integers(2**31)))
+    y = y.astype(np.float64)
+    flip = rng.random(num_train) < label_noise
+    y[:num_train][flip] = 1 - y[:num_train][flip]
+    mean, std = X[:num_train].mean(0), X[:num_train].std(0)
+    X = (X - mean) / std
+    cut = [num_train, num_train + num_val]
+    parts = [Split(a, b) for a, b in zip(np.split(X, cut), np.split(y, cut))]
+    return Dataset(*parts, f"two moons: {num_train} training points, noise {noise:g}, "
+                           f"{int(flip.sum())} training labels flipped")

@@ -1,0 +1,122 @@
+"""A small NumPy MLP with explicit forward and backward passes, batched over K models at once.
+
+Parameters are a list of (W, b) per layer with a leading model axis: W (K, n_in, n_out), b (K, 1, n_out).
+The K models share the input X (N, d); their activations have shape (K, N, width).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reglab._random import rng_for
+from reglab._validate import positive_int
+
+ACTIVATIONS = ("tanh", "relu")
+
+
+def init_mlp(layer_sizes, activation="tanh", num_models=1, seed=0):
+    """Seeded initial parameters: Xavier/Glorot for tanh, He for ReLU, zero biases; every model gets the same draw.
+
+    Returns [(W, b)] whose arrays are views into one flat (K, P) buffer, `flat_view(params)`, so that an
+    optimizer can update all parameters with a few whole-array operations.
+    """
+    sizes = [positive_int(s, "layer_sizes entries") for s in layer_sizes]
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes needs an input and an output size; got {layer_sizes!r}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {ACTIVATIONS}; got {activation!r}")
+    num_models = positive_int(num_models, "num_models")
+    rng = rng_for(seed, "models.init_mlp")
+    shapes = [shape for n_in, n_out in zip(sizes, sizes[1:]) for shape in ((n_in, n_out), (1, n_out))]
+    flat = np.zeros((num_models, sum(int(np.prod(s)) for s in shapes)))
+    params = unflatten(flat, shapes)
+    for (W, _), n_in, n_out in zip(params, sizes, sizes[1:]):
+        scale = np.sqrt(2.0 / (n_in + n_out)) if activation == "tanh" else np.sqrt(2.0 / n_in)
+        W[...] = rng.normal(0.0, scale, (n_in, n_out))
+    return params
+
+
+def unflatten(flat, shapes):
+    """[(W, b)] views into flat (K, P), for the per-model shapes [(n_in, n_out), (1, n_out), ...]."""
+    views, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        views.append(flat[:, start:start + size].reshape(len(flat), *shape))
+        start += size
+    if start != flat.shape[1]:
+        raise ValueError(f"flat has {flat.shape[1]} parameters per model but the shapes need {start}")
+    return list(zip(views[::2], views[1::2]))
+
+
+def flat_view(params):
+    """The (K, P) buffer that params are views into (see init_mlp)."""
+    base = params[0][0].base
+    while base is not None and base.base is not None:
+        base = base.base
+    if base is None or base.ndim != 2:
+        raise ValueError("params are not views into one flat buffer; build them with init_mlp or unflatten")
+    return base
+
+
+def shapes_of(params):
+    """Per-model shapes [(n_in, n_out), (1, n_out), ...] of params."""
+    return [a.shape[1:] for layer in params for a in layer]
+
+
+def _act(z, activation):
+    return np.tanh(z) if activation == "tanh" else np.maximum(z, 0.0)
+
+
+def _act_grad(z, a, activation):
+    return 1.0 - a ** 2 if activation == "tanh" else (z > 0).astype(z.dtype)
+
+
+def mlp_forward(params, X, activation="tanh", masks=None):
+    """Logits (K, N) and the cache the backward pass needs; masks[l] (K, N, width) multiplies hidden layer l."""
+    a, cache = X, []
+    for layer, (W, b) in enumerate(params):
+        z = a @ W + b
+        if layer == len(params) - 1:
+            cache.append((a, z, None))
+            return z[..., 0], cache
+        h = _act(z, activation)
+        out = h if masks is None else h * masks[layer]
+        cache.append((a, z, h))
+        a = out
+    raise AssertionError("unreachable")
+
+
+def mlp_backward(params, cache, dlogits, activation="tanh", masks=None):
+    """Gradients [(dW, db)] of a loss whose gradient with respect to the logits is dlogits (K, N)."""
+    grads = [None] * len(params)
+    delta = dlogits[..., None]                                  # (K, N, 1)
+    for layer in range(len(params) - 1, -1, -1):
+        a_in, z, h = cache[layer]
+        W = params[layer][0]
+        a_in3 = np.broadcast_to(a_in, delta.shape[:2] + a_in.shape[-1:])
+        grads[layer] = (np.swapaxes(a_in3, 1, 2) @ delta, delta.sum(1, keepdims=True))
+        if layer:
+            upstream = delta @ np.swapaxes(W, 1, 2)             # gradient w.r.t. the previous layer's output
+            _, z_prev, h_prev = cache[layer - 1]
+            if masks is not None:
+                upstream = upstream * masks[layer - 1]          # the same units are dropped on the way back
+            delta = upstream * _act_grad(z_prev, h_prev, activation)
+    return grads
+
+
+def bce_with_logits(logits, y):
+    """Mean binary cross-entropy of each model (K,), and its gradient with respect to the logits."""
+    loss = np.logaddexp(0.0, logits) - y * logits
+    grad = (1.0 / (1.0 + np.exp(-logits)) - y) / logits.shape[-1]
+    return loss.mean(-1), grad
+
+
+def predict_proba(params, X, activation="tanh"):
+    """Probability of class 1 from each model (K, N), with dropout off."""
+    logits, _ = mlp_forward(params, X, activation)
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+def weight_norm(params):
+    """||w||_2 of all weight matrices (not biases) of each model (K,): the quantity weight decay shrinks."""
+    return np.sqrt(sum((W ** 2).sum(axis=(1, 2)) for W, _ in params))

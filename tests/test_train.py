@@ -1,0 +1,191 @@
+"""Weight decay and L1 training: the update rule, closed forms, published numbers, sweeps and bad input."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from reglab import data, models, train
+from reglab import torch_training as tt
+
+TIGHT = 1e-12  # float64, the same arithmetic up to rounding
+
+
+@pytest.fixture(scope="module")
+def regression():
+    return data.make_high_dim_regression(seed=0)
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return data.make_noisy_moons(seed=0)
+
+
+def test_weight_decay_step_equals_torch_sgd_weight_decay():
+    g = torch.Generator().manual_seed(0)
+    w0, grad = torch.randn(50, generator=g, dtype=torch.float64), torch.randn(50, generator=g, dtype=torch.float64)
+    w = w0.clone().requires_grad_()
+    opt = torch.optim.SGD([w], lr=0.1, weight_decay=0.3)
+    w.grad = grad.clone()
+    opt.step()
+    ours = train.weight_decay_step(w0.numpy(), grad.numpy(), lr=0.1, weight_decay=0.3)
+    np.testing.assert_allclose(w.detach().numpy(), ours, rtol=0, atol=TIGHT)
+    np.testing.assert_allclose(ours, 0.97 * w0.numpy() - 0.1 * grad.numpy(), atol=TIGHT)  # (1 - ηλ) w - η g
+
+
+def test_explicit_penalty_gradient_step_equals_weight_decay_step():
+    x = torch.linspace(-1, 1, 7, dtype=torch.float64)
+    w = (x * 3).clone().requires_grad_()
+    loss = ((w * x).sum() - 1) ** 2 + 0.4 / 2 * (w ** 2).sum()
+    loss.backward()
+    explicit = (w - 0.05 * w.grad).detach().numpy()
+    data_grad = (2 * ((w * x).sum() - 1) * x).detach().numpy()
+    np.testing.assert_allclose(explicit, train.weight_decay_step(w.detach().numpy(), data_grad, 0.05, 0.4),
+                               atol=TIGHT)
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 3.0])
+def test_numpy_torch_scratch_and_torch_concise_give_the_same_curves(regression, weight_decay):
+    ours = train.train_linear_regression(regression, weight_decay=weight_decay)
+    for style in ("scratch", "concise"):
+        theirs = tt.train_linear_regression_torch(regression, weight_decay=weight_decay, style=style)
+        for name in ("train_loss", "test_loss", "w_norm"):
+            np.testing.assert_allclose(getattr(theirs, name), getattr(ours, name), rtol=1e-10, err_msg=name)
+        assert theirs.b == pytest.approx(ours.b, abs=1e-10)
+
+
+def test_weight_norms_match_the_published_d2l_experiment(regression):
+    # d2l (section 3.7) reports ||w|| of about 13 without and about 0.4 with weight decay 3 on this setup.
+    assert 12 < train.train_linear_regression(regression, weight_decay=0).w_norm[-1] < 14.5
+    assert 0.25 < train.train_linear_regression(regression, weight_decay=3).w_norm[-1] < 0.5
+
+
+def test_without_decay_training_loss_falls_but_test_loss_stays_high(regression):
+    h = train.train_linear_regression(regression, weight_decay=0)
+    assert h.train_loss[-1] < 1e-4 * h.train_loss[0]
+    assert h.test_loss[-1] > 1000 * h.train_loss[-1]
+
+
+def test_the_bias_is_not_decayed():
+    d = data.make_high_dim_regression(true_w=0.0, true_b=5.0, seed=1)
+    h = train.train_linear_regression(d, weight_decay=10.0, lr=0.01, num_epochs=300)
+    assert h.b == pytest.approx(5.0, abs=0.05)  # a decayed bias would settle near 5 / (1 + λ)
+    ht = tt.train_linear_regression_torch(d, weight_decay=10.0, lr=0.01, num_epochs=300)
+    assert ht.b == pytest.approx(h.b, abs=1e-9)
+
+
+def test_optimizer_groups_decay_weights_but_not_the_bias():
+    w, b = torch.ones(3, dtype=torch.float64, requires_grad=True), torch.ones((), dtype=torch.float64,
+                                                                             requires_grad=True)
+    for name in tt.OPTIMIZERS:
+        w.data.fill_(1.0), b.data.fill_(1.0)
+        opt = tt.make_optimizer(name, w, b, lr=0.1, weight_decay=0.5)
+        w.grad, b.grad = torch.zeros_like(w), torch.zeros_like(b)
+        opt.step()
+        assert b.item() == 1.0 and (w < 1).all(), name
+
+
+def test_gradient_descent_converges_to_the_ridge_closed_form(regression):
+    w_star, b_star = train.ridge_closed_form(regression.train.X, regression.train.y, weight_decay=1.0)
+    h = train.train_linear_regression(regression, weight_decay=1.0, lr=0.05, num_epochs=3000, batch_size=20)
+    # Linear convergence; the unpenalised bias direction is the slowest (about 2e-7 left after 3000 steps).
+    assert np.linalg.norm(h.w - w_star) < 1e-6
+    assert h.b == pytest.approx(b_star, abs=1e-6)
+
+
+def test_ridge_closed_form_satisfies_its_optimality_condition(regression):
+    X, y = regression.train.X, regression.train.y
+    w, b = train.ridge_closed_form(X, y, weight_decay=0.7)
+    residual = X @ w + b - y
+    np.testing.assert_allclose(X.T @ residual / len(y) + 0.7 * w, 0, atol=1e-12)
+    assert residual.mean() == pytest.approx(0, abs=1e-12)
+
+
+def test_batched_sweep_equals_a_loop_over_models(regression):
+    lams = [0.0, 0.01, 0.3, 3.0, 10.0]
+    sweep = train.sweep_linear_regression(regression, lams)
+    for k, lam in enumerate(lams):
+        single = train.train_linear_regression(regression, weight_decay=lam)
+        np.testing.assert_allclose(sweep.test_loss[k], single.test_loss, rtol=TIGHT)
+        np.testing.assert_allclose(sweep.W[k], single.w, rtol=1e-10, atol=TIGHT)
+
+
+def test_best_lambda_is_chosen_on_validation_not_test(regression):
+    sweep = train.sweep_linear_regression(regression, [0.0, 1.0, 30.0])
+    assert sweep.best() == int(np.argmin(sweep.val_loss[:, -1]))
+
+
+def test_l1_sparsity_rises_with_lambda_and_only_proximal_gives_exact_zeros(regression):
+    lams = [0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0]
+    proximal = train.sweep_linear_regression(regression, np.zeros(7), l1s=lams)
+    zeros = (proximal.W == 0).sum(1)
+    assert zeros[0] == 0 and zeros[-1] == 200 and all(np.diff(zeros) >= 0)
+    subgradient = train.sweep_linear_regression(regression, np.zeros(7), l1s=lams, l1_method="subgradient")
+    assert (subgradient.W == 0).sum() == 0
+    assert ((train.sweep_linear_regression(regression, lams).W == 0).sum()) == 0  # L2 never gives exact zeros
+
+
+def test_soft_threshold_is_the_l1_proximal_operator():
+    w = np.array([-2.0, -0.5, 0.0, 0.3, 1.5])
+    np.testing.assert_array_equal(train.soft_threshold(w, 0.5), [-1.5, 0.0, 0.0, 0.0, 1.0])
+
+
+def test_divergence_is_reported_with_its_cause(regression):
+    h = train.train_linear_regression(regression, weight_decay=1000.0)
+    assert "diverged" in h.failure and "lr × weight_decay = 3 > 2" in h.failure
+    assert train.train_linear_regression(regression, weight_decay=3.0).failure is None
+    assert "Lower the learning rate" in train.train_linear_regression(regression, lr=0.5).failure
+
+
+def test_adamw_decays_much_harder_than_adam_with_l2(regression):
+    adam = tt.train_linear_regression_torch(regression, weight_decay=3.0, optimizer="adam", lr=0.01)
+    adamw = tt.train_linear_regression_torch(regression, weight_decay=3.0, optimizer="adamw", lr=0.01)
+    assert adamw.w_norm[-1] < 0.1 * adam.w_norm[-1]
+
+
+def test_classifier_weight_decay_trades_fit_for_generalisation(moons):
+    sweep = train.sweep_classifier(moons, [0.0, 0.003, 0.3], num_steps=500, lr=0.02, record_every=50)
+    train_acc, test_acc = sweep.train_acc[:, -1], sweep.test_acc[:, -1]
+    assert train_acc[0] > 0.98 and test_acc[1] > test_acc[0] + 0.02  # overfits, then generalises better
+    assert test_acc[2] < 0.6 and sweep.w_norm[2, -1] < 0.1            # far too much decay: a constant
+    assert all(np.diff(sweep.w_norm[:, -1]) < 0)
+
+
+def test_classifier_sweep_equals_single_runs(moons):
+    sweep = train.sweep_classifier(moons, [0.0, 0.01], num_steps=60, record_every=20)
+    single = train.train_classifier(moons, weight_decay=0.01, num_steps=60, record_every=20)
+    np.testing.assert_allclose(sweep.test_loss[1], single.test_loss[0], rtol=1e-10)
+
+
+def test_large_weight_decay_keeps_tanh_units_in_their_linear_region(moons):
+    sweep = train.sweep_classifier(moons, [0.0, 0.03], num_steps=300, lr=0.02)
+    linear = []
+    for k in range(2):
+        _, cache = models.mlp_forward(sweep.model(k), moons.test.X, "tanh")
+        linear.append(np.mean([np.mean(np.abs(z) < 0.5) for _, z, _ in cache[:-1]]))
+    assert linear[1] > linear[0] + 0.2
+
+
+BAD = [
+    (lambda d: train.train_linear_regression(d, weight_decay=-1), ValueError, "weight_decay must be >= 0"),
+    (lambda d: train.train_linear_regression(d, weight_decay=math.nan), ValueError, "weight_decay must be a real"),
+    (lambda d: train.train_linear_regression(d, l1=-0.1), ValueError, "l1 must be >= 0"),
+    (lambda d: train.train_linear_regression(d, lr=0), ValueError, "lr must be > 0"),
+    (lambda d: train.train_linear_regression(d, lr=-0.1), ValueError, "lr must be > 0"),
+    (lambda d: train.train_linear_regression(d, batch_size=50), ValueError, "batch_size must be between 1 and"),
+    (lambda d: train.train_linear_regression(d, l1_method="lasso"), ValueError, "l1_method must be one of"),
+    (lambda d: train.train_linear_regression((d.train.X, d.train.y)), TypeError, "data must be a reglab"),
+    (lambda d: train.sweep_linear_regression(d, [0, 1], l1s=[0]), ValueError, "same length"),
+    (lambda d: tt.train_linear_regression_torch(d, optimizer="rmsprop"), ValueError, "optimizer must be one of"),
+    (lambda d: tt.train_linear_regression_torch(d, style="short"), ValueError, "style must be one of"),
+    (lambda d: train.ridge_closed_form(d.train.X, d.train.y, -1), ValueError, "weight_decay must be >= 0"),
+    (lambda d: train.sweep_classifier(data.make_noisy_moons(), activation="sigmoid"), ValueError,
+     "activation must be one of"),
+]
+
+
+@pytest.mark.parametrize("call, error, fragment", BAD)
+def test_bad_input_raises_a_clear_error(regression, call, error, fragment):
+    with pytest.raises(error, match=fragment):
+        call(regression)
