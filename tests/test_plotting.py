@@ -105,3 +105,15 @@ def test_blitted_redraw_equals_a_full_redraw():
     assert blit.render() != fast
     plotting.update_regression_run(blit.fig, first)
     assert blit.render() == fast, "the static background must not keep traces of earlier frames"
+
+
+def test_blitted_frames_keep_their_titles():
+    from reglab import data, train
+
+    d = data.make_high_dim_regression()
+    blit = plotting.BlitFigure(plotting.plot_regression_run(train.train_linear_regression(d)))
+    blit.render()
+    for name in ("loss_title", "hist_title"):
+        title = blit.fig.dynamic[name]
+        assert title.get_visible() and title.get_text()
+        assert title.get_position()[1] < 1.2, f"{name} was moved off its axes"

@@ -120,3 +120,10 @@ def predict_proba(params, X, activation="tanh"):
 def weight_norm(params):
     """||w||_2 of all weight matrices (not biases) of each model (K,): the quantity weight decay shrinks."""
     return np.sqrt(sum((W ** 2).sum(axis=(1, 2)) for W, _ in params))
+
+
+def linear_region_fraction(params, X, activation="tanh", threshold=0.5):
+    """Fraction of hidden pre-activations with |z| < threshold, per model (K,): where tanh(z) ≈ z."""
+    _, cache = mlp_forward(params, X, activation)
+    hidden = [z for _, z, h in cache if h is not None]
+    return np.mean(np.concatenate([(np.abs(z) < threshold).reshape(len(z), -1) for z in hidden], axis=1), axis=1)

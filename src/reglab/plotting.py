@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from reglab import norms
 
@@ -40,7 +41,9 @@ class BookFigure(Figure):
     """A Figure that shows itself as a PNG in any notebook, with or without pyplot's inline backend."""
 
     def _repr_png_(self) -> bytes:
-        return figure_to_png(self, dpi=DISPLAY_DPI)
+        from reglab.scrubbers import compress_png  # a 256-colour palette looks the same and keeps notebooks small
+
+        return compress_png(figure_to_png(self, dpi=DISPLAY_DPI), colors=256)
 
 
 def new_axes(ax=None, figsize=(5, 5), ncols=1):
@@ -244,12 +247,16 @@ class BlitFigure:
         with house_style():
             fig.canvas.draw()                      # lay out once with everything visible, then freeze it
             fig.set_layout_engine("none")
+            # A full draw re-places axes titles, and places hidden ones wrongly: keep the visible positions.
+            positions = {name: a.get_position() for name, a in fig.dynamic.items() if isinstance(a, Text)}
             for artist in fig.dynamic.values():
                 artist.set_visible(False)
             fig.canvas.draw()
             self.background = fig.canvas.copy_from_bbox(fig.bbox)
-            for artist in fig.dynamic.values():
+            for name, artist in fig.dynamic.items():
                 artist.set_visible(True)
+                if name in positions:
+                    artist.set_position(positions[name])
 
     def replace(self, name, artist):
         """Swap the dynamic artist called name for a new one (the old one is removed)."""
@@ -376,3 +383,12 @@ def update_classifier_run(fig, sweep, data, k=0, penalty="L2", blit=None):
 def plot_classifier_run(sweep, data, k=0, penalty="L2"):
     """The λ explorer's picture for the 2-D classifier: decision boundary, and accuracy per step."""
     return update_classifier_run(_classifier_skeleton(sweep, data), sweep, data, k, penalty)
+
+
+def plot_decision_boundaries(sweep, data, ks=None):
+    """Decision boundaries of several runs of a classifier sweep side by side (one per λ)."""
+    ks = list(range(len(sweep.weight_decays))) if ks is None else list(ks)
+    fig, axes = new_axes(figsize=(3.6 * len(ks), 3.8), ncols=len(ks))
+    for ax, k in zip(np.atleast_1d(axes), ks):
+        plot_decision_boundary(sweep, k, data, ax=ax)
+    return fig

@@ -86,7 +86,7 @@ def minibatches(num_examples: int, batch_size: int, num_epochs: int, rng):
 
 def soft_threshold(w, threshold):
     """The proximal step of the L1 penalty: shrink every weight towards 0 by threshold, and stop at exactly 0."""
-    return np.sign(w) * np.maximum(np.abs(w) - threshold, 0.0)
+    return np.sign(w) * np.maximum(np.abs(w) - threshold, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def _loss(X, y, W, b):
