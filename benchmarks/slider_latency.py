@@ -31,8 +31,8 @@ def fresh_values(low, high, count):
 
 def slider_to_figure(task, values):
     """Median time from setting the slider to the new PNG being in the image widget."""
-    app = widgets.weight_decay_explorer(task)
-    slider = app.controls["weight_decay"]
+    app = widgets.dropout_explorer() if task == "dropout" else widgets.weight_decay_explorer(task)
+    slider = app.slider
     slider.options = [(str(v), v) for v in [slider.value, *values]]
     times = []
     for value in values:
@@ -56,12 +56,22 @@ def main():
     report("2-D classifier: slider to redrawn figure",
            slider_to_figure("classification", fresh_values(0.00011, 0.27, MOVES)), 300)
 
+    report("dropout classifier: slider to redrawn figure",
+           slider_to_figure("dropout", list(np.round(np.linspace(0.013, 0.887, MOVES), 4))), 300)
+
     grid = np.concatenate([[0.0], np.logspace(-3, 2.5, 49)])
     batched = median_ms([timed(lambda: train.sweep_linear_regression(regression, grid)) for _ in range(5)])
     report("sweep over 50 λ, batched (all models at once)", batched, 500)
     loop = timed(lambda: [train.train_linear_regression(regression, weight_decay=v) for v in grid])
     print(f"{'sweep over 50 λ, Python loop over models (for comparison)':<58} {1000 * loop:8.1f} ms   "
           f"({1000 * loop / batched:.0f}x slower)")
+
+    moons, rates = widgets.default_data("dropout"), [round(0.1 * i, 1) for i in range(10)]
+    batched = 1000 * timed(lambda: train.sweep_classifier(moons, drop_rates=rates, **widgets.DROPOUT_SETTINGS))
+    loop = 1000 * timed(lambda: [train.train_classifier(moons, drop_rates=r, **widgets.DROPOUT_SETTINGS)
+                                 for r in rates])
+    print(f"{'sweep over 10 drop rates, batched (all models at once)':<58} {batched:8.1f} ms")
+    print(f"{'sweep over 10 drop rates, Python loop over models':<58} {loop:8.1f} ms   ({loop / batched:.1f}x slower)")
 
 
 if __name__ == "__main__":

@@ -359,8 +359,8 @@ def _classifier_skeleton(sweep, data):
     return fig
 
 
-def update_classifier_run(fig, sweep, data, k=0, penalty="L2", blit=None):
-    """Put run k's boundary and accuracy curves into a figure made by _classifier_skeleton."""
+def update_classifier_run(fig, sweep, data, k=0, setting="", blit=None):
+    """Put run k's boundary and accuracy curves into a figure made by _classifier_skeleton; setting names the run."""
     parts = fig.dynamic
     G1, G2, P = _probability_grid(sweep, k)
     parts["image"].set_data(P)
@@ -374,15 +374,14 @@ def update_classifier_run(fig, sweep, data, k=0, penalty="L2", blit=None):
         parts["contour"] = contour
     parts["train"].set_ydata(sweep.train_acc[k])
     parts["test"].set_ydata(sweep.test_acc[k])
-    value = sweep.weight_decays[k] if penalty == "L2" else sweep.l1s[k]
-    parts["boundary_title"].set_text(f"Decision boundary ({penalty}, λ = {lambda_label(value)})")
+    parts["boundary_title"].set_text(f"Decision boundary ({setting})" if setting else "Decision boundary")
     parts["accuracy_title"].set_text(f"Accuracy: train {sweep.train_acc[k, -1]:.1%}, test {sweep.test_acc[k, -1]:.1%}")
     return fig
 
 
-def plot_classifier_run(sweep, data, k=0, penalty="L2"):
-    """The λ explorer's picture for the 2-D classifier: decision boundary, and accuracy per step."""
-    return update_classifier_run(_classifier_skeleton(sweep, data), sweep, data, k, penalty)
+def plot_classifier_run(sweep, data, k=0, setting=""):
+    """The explorers' picture for the 2-D classifier: decision boundary, and accuracy per step."""
+    return update_classifier_run(_classifier_skeleton(sweep, data), sweep, data, k, setting)
 
 
 def plot_decision_boundaries(sweep, data, ks=None):

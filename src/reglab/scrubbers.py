@@ -110,6 +110,22 @@ def weight_decay_scrubber(task="regression", penalty="L2", values=None, start=No
     update = functools.partial(widgets.weight_decay_update, penalty=penalty, task=task, data=data)
     title = ("Linear regression, 200 features, 20 examples" if task == "regression"
              else "Two-moons classifier, 150 noisy training points")
-    return scrubber_from(update, widgets.WeightDecayPainter(data), values,
+    return scrubber_from(update, widgets.RunPainter(data), values,
                          [plotting.lambda_label(v) for v in values], name=f"λ ({penalty})", title=title,
+                         start=values.index(start))
+
+
+def dropout_scrubber(values=None, start=0.5) -> Scrubber:
+    """Chapter 3's dropout explorer, precomputed for the website over drop rates 0 to 0.9."""
+    import functools
+
+    from reglab import widgets
+
+    values = list(values or widgets.DROP_RATES[::2])  # 0, 0.1, ..., 0.9
+    if start not in values:
+        raise ValueError(f"start must be one of values {values}; got {start!r}")
+    data = widgets.default_data("dropout")
+    return scrubber_from(functools.partial(widgets.dropout_update, data=data), widgets.RunPainter(data), values,
+                         [f"{v:g}" for v in values], name="drop rate",
+                         title="Two-moons classifier, 150 training points with 20 % of labels flipped",
                          start=values.index(start))

@@ -200,13 +200,19 @@ def weight_decay_step(w, grad, lr, weight_decay):
 
 @dataclass
 class ClassifierSweep:
-    """K MLP classifiers trained together: row k belongs to (weight_decays[k], l1s[k]); curves every few steps."""
+    """K MLP classifiers trained together: row k belongs to (weight_decays[k], l1s[k], drop_rates[k]).
+
+    Curves are recorded every few steps with dropout off (eval mode), except masked_loss: the training loss
+    under that step's dropout masks, the noisy quantity the optimizer actually sees.
+    """
 
     weight_decays: np.ndarray
     l1s: np.ndarray
+    drop_rates: np.ndarray
     activation: str
     steps: np.ndarray
     train_loss: np.ndarray
+    masked_loss: np.ndarray
     test_loss: np.ndarray
     train_acc: np.ndarray
     test_acc: np.ndarray
@@ -219,20 +225,54 @@ class ClassifierSweep:
         return [(W[k:k + 1], b[k:k + 1]) for W, b in self.params]
 
 
-def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, hidden=(32, 32), activation="tanh", lr=0.01,
-                     num_steps=1000, seed=0, record_every=25) -> ClassifierSweep:
-    """Full-batch Adam on BCE + weight_decay/2 ||W||^2 + l1 ||W||_1 (biases free), one MLP per penalty, all at once."""
+def _per_model(values, K, name):
+    """values (one row per model) with a single row repeated K times; any other count is an error."""
+    if len(values) == 1:
+        return np.repeat(values, K, 0)
+    if len(values) != K:
+        raise ValueError(f"{name} must have one entry per model ({K}) or a single entry; got {len(values)}")
+    return values
+
+
+def _drop_rate_rows(drop_rates, num_layers):
+    """drop_rates as (models, hidden layers): each entry is one rate for every layer or one rate per layer."""
+    from reglab.dropout import check_rate
+
+    rows = []
+    for entry in drop_rates:
+        rates = [check_rate(r) for r in np.atleast_1d(entry)]
+        if len(rates) not in (1, num_layers):
+            raise ValueError(f"each drop_rates entry needs 1 rate or one per hidden layer ({num_layers}); "
+                             f"got {len(rates)}")
+        rows.append(np.broadcast_to(rates, (num_layers,)))
+    return np.array(rows, dtype=float)
+
+
+def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=None, hidden=(32, 32),
+                     activation="tanh", lr=0.01, num_steps=1000, seed=0, record_every=25) -> ClassifierSweep:
+    """Full-batch Adam on BCE + weight_decay/2 ||W||^2 + l1 ||W||_1 (biases free), one MLP per setting, all at once.
+
+    weight_decays, l1s, drop_rates: one entry per model (a single entry is used for every model). A drop_rates
+    entry is one rate for every hidden layer or a sequence of one rate per hidden layer (inverted dropout after
+    each hidden layer). All models share one uniform draw U per unit and step and keep a unit when U >= its rate,
+    so a model's masks do not depend on which other models train beside it.
+    """
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset; got {type(data).__name__}")
+    hidden = [positive_int(h, "hidden sizes") for h in hidden]
     weight_decays = np.array([penalty_strength(v, "weight_decay") for v in np.atleast_1d(weight_decays)])
-    l1s = np.zeros_like(weight_decays) if l1s is None else np.array(
-        [penalty_strength(v, "l1") for v in np.atleast_1d(l1s)])
-    if len(l1s) != len(weight_decays):
-        raise ValueError(f"weight_decays and l1s must have the same length; got {len(weight_decays)} and {len(l1s)}")
+    l1s = np.array([penalty_strength(v, "l1") for v in np.atleast_1d(0.0 if l1s is None else l1s)])
+    drop_rates = _drop_rate_rows([0.0] if drop_rates is None else drop_rates, len(hidden))
+    K = max(len(weight_decays), len(l1s), len(drop_rates))
+    weight_decays, l1s = _per_model(weight_decays, K, "weight_decays"), _per_model(l1s, K, "l1s")
+    drop_rates = _per_model(drop_rates, K, "drop_rates")
     lr, num_steps = learning_rate(lr), positive_int(num_steps, "num_steps")
     record_every = positive_int(record_every, "record_every")
-    K = len(weight_decays)
     params = models.init_mlp([data.train.X.shape[1], *hidden, 1], activation, K, seed)
+    mask_rng = rng_for(seed, "train.dropout_masks")
+    keep = 1.0 - drop_rates                                 # (K, layers)
+    scale = np.divide(1.0, keep, out=np.zeros_like(keep), where=keep > 0)
+    use_dropout = bool(drop_rates.any())
     theta = models.flat_view(params)                        # (K, P): every parameter of every model
     grad = np.zeros_like(theta)
     grad_views = models.unflatten(grad, models.shapes_of(params))
@@ -242,16 +282,24 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, hidden=(32, 
     decay, l1_strength = weight_decays[:, None] * is_weight, l1s[:, None] * is_weight
     m, v = np.zeros_like(theta), np.zeros_like(theta)
     recorded = [s for s in range(num_steps + 1) if s % record_every == 0 or s == num_steps]
-    curves = {name: np.empty((K, len(recorded))) for name in ("train", "test", "train_acc", "test_acc", "norm")}
+    curves = {name: np.empty((K, len(recorded)))
+              for name in ("train", "masked", "test", "train_acc", "test_acc", "norm")}
     X, y = data.train.X, data.train.y
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(num_steps + 1):
-            logits, cache = models.mlp_forward(params, X, activation)
+            masks = None
+            if use_dropout:
+                masks = [(mask_rng.random((len(y), width)) >= drop_rates[:, l, None, None]) * scale[:, l, None, None]
+                         for l, width in enumerate(hidden)]
+            logits, cache = models.mlp_forward(params, X, activation, masks)
             loss, dlogits = models.bce_with_logits(logits, y)
             if step in recorded:
                 i = recorded.index(step)
-                curves["train"][:, i] = loss
+                curves["masked"][:, i] = loss
+                if use_dropout:
+                    logits = models.mlp_forward(params, X, activation)[0]   # eval mode: no masks
+                curves["train"][:, i] = models.bce_with_logits(logits, y)[0]
                 test_logits = models.mlp_forward(params, data.test.X, activation)[0]
                 curves["test"][:, i] = models.bce_with_logits(test_logits, data.test.y)[0]
                 curves["train_acc"][:, i] = ((logits > 0) == (y > 0.5)).mean(-1)
@@ -259,7 +307,7 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, hidden=(32, 
                 curves["norm"][:, i] = models.weight_norm(params)
             if step == num_steps:
                 break
-            for (gW, gb), (dW, db) in zip(grad_views, models.mlp_backward(params, cache, dlogits, activation)):
+            for (gW, gb), (dW, db) in zip(grad_views, models.mlp_backward(params, cache, dlogits, activation, masks)):
                 gW[...], gb[...] = dW, db
             grad += decay * theta                           # gradient of weight_decay/2 ||W||^2
             if l1s.any():
@@ -271,11 +319,13 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, hidden=(32, 
     failures = [None if step < 0 else f"training diverged by step {recorded[step]}: the loss became infinite, NaN "
                 f"or over {DIVERGENCE_FACTOR:.0e} times its starting value. Lower lr or weight_decay."
                 for step in _first_divergence(curves["train"])]
-    return ClassifierSweep(weight_decays, l1s, activation, np.array(recorded), curves["train"], curves["test"],
+    return ClassifierSweep(weight_decays, l1s, drop_rates, activation, np.array(recorded), curves["train"],
+                           curves["masked"], curves["test"],
                            curves["train_acc"], curves["test_acc"], curves["norm"], params, failures)
 
 
-def train_classifier(data: Dataset, weight_decay=0.0, l1=0.0, hidden=(32, 32), activation="tanh", lr=0.01,
-                     num_steps=1000, seed=0, record_every=25) -> ClassifierSweep:
-    """One MLP classifier (a sweep of length 1; index 0 of its arrays)."""
-    return sweep_classifier(data, [weight_decay], [l1], hidden, activation, lr, num_steps, seed, record_every)
+def train_classifier(data: Dataset, weight_decay=0.0, l1=0.0, drop_rates=(0.0,), hidden=(32, 32), activation="tanh",
+                     lr=0.01, num_steps=1000, seed=0, record_every=25) -> ClassifierSweep:
+    """One MLP classifier (a sweep of length 1; index 0 of its arrays); drop_rates: one rate, or one per layer."""
+    return sweep_classifier(data, [weight_decay], [l1], [drop_rates], hidden, activation, lr, num_steps, seed,
+                            record_every)

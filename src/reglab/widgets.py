@@ -138,6 +138,10 @@ class WeightDecayView:
         failures = getattr(self.run, "failures", None)
         return failures[0] if failures is not None else self.run.failure
 
+    @property
+    def label(self) -> str:
+        return f"{self.penalty}, λ = {plotting.lambda_label(self.value)}"
+
 
 def weight_decay_update(weight_decay, penalty, task="regression", data=None) -> WeightDecayView:
     """The λ explorer's pure update: retrain with an L2 or L1 penalty of strength weight_decay."""
@@ -154,19 +158,23 @@ def weight_decay_update(weight_decay, penalty, task="regression", data=None) -> 
     return WeightDecayView(task, penalty, strength, run)
 
 
-@functools.lru_cache(maxsize=2)
+@functools.lru_cache(maxsize=3)
 def default_data(task):
-    """The seeded dataset each task trains on: Chapter 2's high-dimensional regression or the noisy moons."""
-    return datasets.make_high_dim_regression(seed=0) if task == "regression" else datasets.make_noisy_moons(seed=0)
+    """The seeded dataset each explorer trains on: Chapter 2's regression and moons, Chapter 3's noisier moons."""
+    if task == "regression":
+        return datasets.make_high_dim_regression(seed=0)
+    if task == "dropout":
+        return datasets.make_noisy_moons(label_noise=0.2, seed=0)
+    return datasets.make_noisy_moons(seed=0)
 
 
-class WeightDecayPainter:
-    """Draws λ explorer results into one figure that is built once and then only partly redrawn (fast)."""
+class RunPainter:
+    """Draws explorer results (a view with task, label and run) into one figure built once, then partly redrawn."""
 
     def __init__(self, data):
         self.data, self.blit = data, None
 
-    def __call__(self, view: WeightDecayView) -> bytes:
+    def __call__(self, view) -> bytes:
         if self.blit is None:
             skeleton = (plotting._regression_skeleton(len(view.run.epochs) - 1) if view.task == "regression"
                         else plotting._classifier_skeleton(view.run, self.data))
@@ -174,7 +182,7 @@ class WeightDecayPainter:
         if view.task == "regression":
             plotting.update_regression_run(self.blit.fig, view.run, view.penalty)
         else:
-            plotting.update_classifier_run(self.blit.fig, view.run, self.data, 0, view.penalty, blit=self.blit)
+            plotting.update_classifier_run(self.blit.fig, view.run, self.data, 0, view.label, blit=self.blit)
         return self.blit.render()
 
 
@@ -185,7 +193,7 @@ def weight_decay_describe(view: WeightDecayView) -> str:
         return (f"{view.penalty}, λ = {plotting.lambda_label(view.value)}: final training loss "
                 f"{run.train_loss[-1]:.2e}, test loss {run.test_loss[-1]:.2e}, ‖w‖₂ = {run.w_norm[-1]:.3f}, "
                 f"{int((run.w == 0).sum())} of {run.w.size} weights exactly 0")
-    return (f"{view.penalty}, λ = {plotting.lambda_label(view.value)}: training accuracy {run.train_acc[0, -1]:.1%}, "
+    return (f"{view.label}: training accuracy {run.train_acc[0, -1]:.1%}, "
             f"test accuracy {run.test_acc[0, -1]:.1%}, ‖W‖₂ = {run.w_norm[0, -1]:.2f}")
 
 
@@ -204,5 +212,55 @@ def weight_decay_explorer(task="regression", weight_decay=None, penalty="L2", da
                                      description="λ", continuous_update=False, layout=widgets.Layout(width="600px"))
     toggle = widgets.ToggleButtons(options=list(PENALTIES), value=penalty, description="penalty")
     update = functools.partial(weight_decay_update, task=task, data=data)
-    return LiveApp({"weight_decay": slider, "penalty": toggle}, update, WeightDecayPainter(data),
+    return LiveApp({"weight_decay": slider, "penalty": toggle}, update, RunPainter(data),
                    weight_decay_describe)
+
+
+DROP_RATES = tuple(round(0.05 * i, 2) for i in range(19))   # 0, 0.05, ..., 0.9
+DROPOUT_SETTINGS = {"hidden": (48, 48), "activation": "relu", "lr": 0.03, "num_steps": 600, "record_every": 50}
+
+
+@dataclass
+class DropoutView:
+    """One dropout explorer result: the drop rate of both hidden layers and the training run."""
+
+    drop_rate: float
+    run: object
+    task: str = "classification"
+
+    @property
+    def failure(self):
+        return self.run.failures[0]
+
+    @property
+    def label(self) -> str:
+        return f"drop rate {self.drop_rate:g}"
+
+
+def dropout_update(drop_rate, data=None) -> DropoutView:
+    """The dropout explorer's pure update: retrain the 2-D classifier with inverted dropout after both hidden layers."""
+    from reglab.dropout import check_rate
+
+    drop_rate = check_rate(drop_rate)
+    run = train.train_classifier(data or default_data("dropout"), drop_rates=drop_rate, **DROPOUT_SETTINGS)
+    return DropoutView(drop_rate, run)
+
+
+def dropout_describe(view: DropoutView) -> str:
+    """One line of numbers for the status bar."""
+    run = view.run
+    gap = run.train_acc[0, -1] - run.test_acc[0, -1]
+    return (f"{view.label}: training accuracy {run.train_acc[0, -1]:.1%}, test accuracy {run.test_acc[0, -1]:.1%} "
+            f"(gap {gap:+.1%}), all measured with dropout off")
+
+
+def dropout_explorer(drop_rate=0.5, data=None) -> LiveApp:
+    """Chapter 3's live app: slide the drop rate from 0 to 0.9 and watch the network retrain."""
+    if drop_rate not in DROP_RATES:
+        raise ValueError(f"drop_rate must be one of the slider's values {list(DROP_RATES)}; got {drop_rate!r}")
+    data = data or default_data("dropout")
+    slider = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in DROP_RATES], value=drop_rate,
+                                     description="drop rate", continuous_update=False,
+                                     layout=widgets.Layout(width="600px"))
+    return LiveApp({"drop_rate": slider}, functools.partial(dropout_update, data=data), RunPainter(data),
+                   dropout_describe)

@@ -1,0 +1,113 @@
+"""The classic course's network, LINEAR→RELU→LINEAR→RELU→LINEAR→SIGMOID, written out in NumPy (Chapters 3, 4).
+
+Rows are examples: X has shape (m, n_x). Dropout masks D1, D2 drawn in the forward pass are stored in the
+cache and reused by the backward pass, so the gradient flows only through the units that were kept.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reglab._random import rng_for
+from reglab._validate import positive_int
+from reglab.dropout import check_rate
+from reglab.train import learning_rate, penalty_strength
+
+PARAMETER_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
+
+
+def init_params(layer_dims=(2, 20, 3, 1), seed=0) -> dict:
+    """He-initialised weights (scaled by sqrt(2 / fan_in), as suits ReLU) and zero biases."""
+    dims = [positive_int(d, "layer_dims entries") for d in layer_dims]
+    if len(dims) != 4 or dims[-1] != 1:
+        raise ValueError(f"layer_dims must be (n_x, n_1, n_2, 1) for this three-layer network; got {layer_dims!r}")
+    rng = rng_for(seed, "three_layer_net.init")
+    params = {}
+    for layer, (n_in, n_out) in enumerate(zip(dims, dims[1:]), start=1):
+        params[f"W{layer}"] = rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)
+        params[f"b{layer}"] = np.zeros(n_out)
+    return params
+
+
+def _check_rates(drop_rates):
+    rates = tuple(check_rate(r, "drop_rates entries") for r in drop_rates)
+    if len(rates) != 2:
+        raise ValueError(f"drop_rates needs one rate per hidden layer (2); got {len(rates)}")
+    if max(rates) == 1.0:
+        raise ValueError("drop_rates must be below 1 here: dropping every hidden unit leaves nothing to train")
+    return rates
+
+
+def forward(X, params, drop_rates=(0.0, 0.0), rng=None, masks=None):
+    """Probabilities A3 (m,) and the cache; with drop rates, masks come from rng (or are given, to hold them fixed)."""
+    p1, p2 = _check_rates(drop_rates)
+    if masks is None and (p1 or p2):
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError("dropout needs rng=np.random.default_rng(seed) (or fixed masks=(D1, D2))")
+        masks = (rng.random((len(X), params["W1"].shape[1])) >= p1,
+                 rng.random((len(X), params["W2"].shape[1])) >= p2)
+    Z1 = X @ params["W1"] + params["b1"]
+    A1 = np.maximum(Z1, 0)
+    if masks is not None:
+        A1 = A1 * masks[0] / (1 - p1)            # inverted dropout: keep_prob = 1 - p1
+    Z2 = A1 @ params["W2"] + params["b2"]
+    A2 = np.maximum(Z2, 0)
+    if masks is not None:
+        A2 = A2 * masks[1] / (1 - p2)
+    Z3 = A2 @ params["W3"] + params["b3"]
+    A3 = 1 / (1 + np.exp(-Z3[:, 0]))
+    cache = {"X": X, "Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2, "Z3": Z3, "A3": A3, "masks": masks,
+             "drop_rates": (p1, p2), **params}
+    return A3, cache
+
+
+def cost(cache, y, weight_decay=0.0):
+    """Mean binary cross-entropy (computed from the logits, stably) + weight_decay/2 times the squared weights."""
+    z = cache["Z3"][:, 0]
+    data_cost = float(np.mean(np.logaddexp(0, z) - y * z))
+    penalty = penalty_strength(weight_decay, "weight_decay") / 2 * sum(
+        float((cache[w] ** 2).sum()) for w in ("W1", "W2", "W3"))
+    return data_cost + penalty
+
+
+def backward(y, cache, weight_decay=0.0) -> dict:
+    """Gradients of cost() with respect to every parameter, reusing the forward pass's dropout masks."""
+    m = len(y)
+    (p1, p2), masks = cache["drop_rates"], cache["masks"]
+    dZ3 = (cache["A3"] - y)[:, None] / m
+    grads = {"dW3": cache["A2"].T @ dZ3 + weight_decay * cache["W3"], "db3": dZ3.sum(0)}
+    dA2 = dZ3 @ cache["W3"].T
+    if masks is not None:
+        dA2 = dA2 * masks[1] / (1 - p2)         # the same units as in the forward pass get no gradient
+    dZ2 = dA2 * (cache["Z2"] > 0)
+    grads.update(dW2=cache["A1"].T @ dZ2 + weight_decay * cache["W2"], db2=dZ2.sum(0))
+    dA1 = dZ2 @ cache["W2"].T
+    if masks is not None:
+        dA1 = dA1 * masks[0] / (1 - p1)
+    dZ1 = dA1 * (cache["Z1"] > 0)
+    grads.update(dW1=cache["X"].T @ dZ1 + weight_decay * cache["W1"], db1=dZ1.sum(0))
+    return grads
+
+
+def predict(X, params):
+    """Class predictions (0/1) with dropout off: test time for inverted dropout."""
+    return (forward(X, params)[0] > 0.5).astype(float)
+
+
+def train(X, y, layer_dims=(2, 20, 3, 1), drop_rates=(0.0, 0.0), weight_decay=0.0, lr=0.3, num_iterations=3000,
+          seed=0, record_every=100):
+    """Full-batch gradient descent; returns the parameters and the cost recorded every record_every iterations."""
+    lr, num_iterations = learning_rate(lr), positive_int(num_iterations, "num_iterations")
+    params = init_params(layer_dims, seed)
+    rng = rng_for(seed, "three_layer_net.dropout")
+    costs = []
+    for i in range(num_iterations + 1):
+        _, cache = forward(X, params, drop_rates, rng)
+        if i % record_every == 0:
+            costs.append(cost(cache, y, weight_decay))
+        if i == num_iterations:
+            break
+        grads = backward(y, cache, weight_decay)
+        for name in PARAMETER_NAMES:
+            params[name] = params[name] - lr * grads["d" + name]
+    return params, np.array(costs)

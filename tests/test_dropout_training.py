@@ -1,0 +1,85 @@
+"""Dropout in the batched MLP and the dropout explorer: it overfits without dropout, helps with it, retrains live."""
+
+import numpy as np
+import pytest
+
+from reglab import scrubbers, train, widgets
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return widgets.default_data("dropout")
+
+
+@pytest.fixture(scope="module")
+def sweep(moons):
+    return train.sweep_classifier(moons, drop_rates=[0.0, 0.5, 0.9], **widgets.DROPOUT_SETTINGS)
+
+
+def test_without_dropout_the_network_overfits_the_noisy_labels(sweep, moons):
+    flipped = int(moons.description.split(", ")[-1].split()[0])
+    ideal_train_accuracy = 1 - flipped / len(moons.train)
+    assert sweep.train_acc[0, -1] > ideal_train_accuracy + 0.1  # it memorises wrong labels
+    assert sweep.train_acc[0, -1] - sweep.test_acc[0, -1] > 0.1
+
+
+def test_moderate_dropout_generalises_better_and_extreme_dropout_underfits(sweep):
+    test = sweep.test_acc[:, -1]
+    assert test[1] > test[0] + 0.05 and test[2] < test[1]
+
+
+def test_batched_rates_equal_single_runs(moons):
+    settings = dict(widgets.DROPOUT_SETTINGS, num_steps=40, record_every=20)
+    batched = train.sweep_classifier(moons, drop_rates=[0.0, 0.3, 0.6], **settings)
+    for k, rate in enumerate([0.0, 0.3, 0.6]):
+        single = train.train_classifier(moons, drop_rates=rate, **settings)
+        np.testing.assert_allclose(batched.test_loss[k], single.test_loss[0], rtol=1e-12)
+
+
+def test_per_layer_rates_are_used_per_layer(moons):
+    settings = dict(widgets.DROPOUT_SETTINGS, num_steps=40)
+    run = train.train_classifier(moons, drop_rates=(0.2, 0.5), **settings)
+    np.testing.assert_array_equal(run.drop_rates, [[0.2, 0.5]])
+    other = train.train_classifier(moons, drop_rates=(0.5, 0.2), **settings)
+    assert not np.allclose(run.test_loss, other.test_loss)
+
+
+def test_training_loss_with_masks_is_noisier_than_without(moons):
+    run = train.train_classifier(moons, drop_rates=0.5, **dict(widgets.DROPOUT_SETTINGS, record_every=10))
+    noisy, clean = run.masked_loss[0, 20:], run.train_loss[0, 20:]
+    assert np.abs(np.diff(noisy)).mean() > 2 * np.abs(np.diff(clean)).mean()
+
+
+def test_explorer_retrains_on_a_slider_move_and_caches(moons):
+    app = widgets.dropout_explorer(drop_rate=0.5)
+    picture, accuracy = bytes(app.image.value), app.result.run.test_acc[0, -1]
+    app.slider.value = 0.0
+    assert app.result.drop_rate == 0.0 and bytes(app.image.value) != picture
+    assert app.result.run.test_acc[0, -1] < accuracy and "drop rate 0" in app.status.value
+    first = app.result
+    app.slider.value = 0.5
+    app.slider.value = 0.0
+    assert app.result is first
+
+
+def test_explorer_slider_covers_0_to_0_9():
+    values = [v for _, v in widgets.dropout_explorer().slider.options]
+    assert values[0] == 0.0 and values[-1] == 0.9 and len(values) >= 10
+
+
+def test_website_scrubber_has_at_least_10_rates():
+    scrubber = scrubbers.dropout_scrubber()
+    assert len(scrubber.frames) >= 10 and len(set(scrubber.frames)) == len(scrubber.frames)
+    assert "http" not in scrubber.to_html() and scrubber.nbytes < 2_000_000
+
+
+@pytest.mark.parametrize("call, fragment", [
+    (lambda m: widgets.dropout_update(1.2, m), "drop_rate must be between 0 and 1"),
+    (lambda m: widgets.dropout_explorer(drop_rate=0.33), "one of the slider's values"),
+    (lambda m: train.sweep_classifier(m, drop_rates=[(0.1, 0.2, 0.3)], num_steps=2), "one per hidden layer"),
+    (lambda m: train.sweep_classifier(m, weight_decays=[0, 1], drop_rates=[0, 0.1, 0.2], num_steps=2),
+     "one entry per model"),
+])
+def test_bad_settings(moons, call, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        call(moons)
