@@ -83,3 +83,34 @@ def test_website_scrubber_has_at_least_10_rates():
 def test_bad_settings(moons, call, fragment):
     with pytest.raises(ValueError, match=fragment):
         call(moons)
+
+
+def test_digits_dropout_in_train_mode_is_noisy_but_repeatable_with_a_seed():
+    import torch
+
+    from reglab import data
+    from reglab import torch_training as tt
+
+    digits = data.load_digits_split(seed=0)
+    model, losses = tt.train_digits(digits, drop_rates=(0.2, 0.5, 0.5), num_steps=60, seed=0)
+    again, _ = tt.train_digits(digits, drop_rates=(0.2, 0.5, 0.5), num_steps=60, seed=0)
+    assert tt.accuracy(model, digits.test) == tt.accuracy(again, digits.test)  # seeded training repeats
+    state = torch.get_rng_state()
+    model.train()
+    scores = [tt.accuracy(model, digits.test, seed=s) for s in range(3)]
+    assert len(set(scores)) > 1 and scores[0] == tt.accuracy(model, digits.test, seed=0)
+    assert torch.equal(state, torch.get_rng_state()), "the global random state must be left alone"
+    model.eval()
+    assert tt.accuracy(model, digits.test) > max(scores)
+
+
+def test_scratch_dropout_module_matches_nn_dropout_modes():
+    import torch
+
+    from reglab import torch_training as tt
+
+    layer = tt.DropoutLayer(0.5, torch.Generator().manual_seed(0))
+    X = torch.ones(100, 100)
+    assert (layer(X) == 0).any()
+    layer.eval()
+    assert torch.equal(layer(X), X)

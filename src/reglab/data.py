@@ -99,3 +99,23 @@ def make_noisy_moons(num_train=150, num_val=500, num_test=2000, noise=0.2, label
     parts = [Split(a, b) for a, b in zip(np.split(X, cut), np.split(y, cut))]
     return Dataset(*parts, f"two moons: {num_train} training points, noise {noise:g}, "
                            f"{int(flip.sum())} training labels flipped")
+
+
+def load_digits_split(num_train=300, num_val=300, seed=0) -> Dataset:
+    """scikit-learn's bundled 8x8 digits (1797 images, no download), pixels scaled to [0, 1], split at random.
+
+    A small training set on purpose: with 300 examples a wide MLP overfits and dropout has room to help.
+    """
+    from sklearn.datasets import load_digits
+
+    num_train, num_val = positive_int(num_train, "num_train"), positive_int(num_val, "num_val")
+    X, y = load_digits(return_X_y=True)
+    if num_train + num_val >= len(y):
+        raise ValueError(f"num_train + num_val must leave test examples (fewer than {len(y)}); "
+                         f"got {num_train} + {num_val}")
+    order = rng_for(seed, "data.digits_split").permutation(len(y))
+    X, y = X[order] / 16.0, y[order].astype(np.float64)
+    cut = [num_train, num_train + num_val]
+    parts = [Split(a, b) for a, b in zip(np.split(X, cut), np.split(y, cut))]
+    return Dataset(*parts, f"digits: {num_train} training, {num_val} validation, {len(y) - cut[1]} test images, "
+                           f"64 pixels each, 10 classes")

@@ -127,3 +127,22 @@ def linear_region_fraction(params, X, activation="tanh", threshold=0.5):
     _, cache = mlp_forward(params, X, activation)
     hidden = [z for _, z, h in cache if h is not None]
     return np.mean(np.concatenate([(np.abs(z) < threshold).reshape(len(z), -1) for z in hidden], axis=1), axis=1)
+
+
+def mc_dropout_predict(params, X, drop_rates, num_samples=100, seed=0, activation="relu", chunk=50):
+    """Probabilities (num_samples, N) from one model with dropout left on at test time: one mask set per sample."""
+    from reglab.dropout import check_rate
+
+    rates = [check_rate(r) for r in drop_rates]
+    if len(rates) != len(params) - 1:
+        raise ValueError(f"drop_rates needs one rate per hidden layer ({len(params) - 1}); got {len(rates)}")
+    num_samples = positive_int(num_samples, "num_samples")
+    rng = rng_for(seed, "models.mc_dropout")
+    widths = [W.shape[-1] for W, _ in params[:-1]]
+    out = []
+    for start in range(0, num_samples, chunk):
+        count = min(chunk, num_samples - start)
+        masks = [(rng.random((count, len(X), w)) >= p) / (1 - p) for w, p in zip(widths, rates)]
+        logits, _ = mlp_forward(params, X, activation, masks)   # the model axis broadcasts over the samples
+        out.append(1 / (1 + np.exp(-logits)))
+    return np.concatenate(out)

@@ -391,3 +391,29 @@ def plot_decision_boundaries(sweep, data, ks=None):
     for ax, k in zip(np.atleast_1d(axes), ks):
         plot_decision_boundary(sweep, k, data, ax=ax)
     return fig
+
+
+def plot_uncertainty(mean, std, data, title="MC dropout"):
+    """Two maps over the plane: the averaged probability of class 1, and its standard deviation (uncertainty)."""
+    fig, axes = new_axes(figsize=(10, 4.2), ncols=2)
+    lo, hi = BOUNDARY_GRID[0], BOUNDARY_GRID[-1]
+    shape = (len(BOUNDARY_GRID), len(BOUNDARY_GRID))
+    X, y = data.train.X, data.train.y
+    with house_style():
+        for ax, values, cmap, label in [(axes[0], mean, "RdBu_r", "mean probability of class 1"),
+                                        (axes[1], std, "viridis", "standard deviation")]:
+            image = ax.imshow(values.reshape(shape), extent=(lo, hi, lo, hi), origin="lower", cmap=cmap,
+                              interpolation="bilinear")
+            ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", vmin=0, vmax=1, edgecolors="k", s=14, linewidths=0.5)
+            fig.colorbar(image, ax=ax, label=label, shrink=0.85)
+            ax.set(xlabel="first feature (standardised)", ylabel="second feature (standardised)")
+            ax.grid(False)
+        axes[0].set_title(f"{title}: averaged prediction")
+        axes[1].set_title(f"{title}: spread of the predictions")
+    return fig
+
+
+def boundary_grid_points():
+    """The (N, 2) grid over which decision boundaries and uncertainty maps are drawn."""
+    G1, G2 = np.meshgrid(BOUNDARY_GRID, BOUNDARY_GRID)
+    return np.column_stack([G1.ravel(), G2.ravel()])

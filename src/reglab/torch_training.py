@@ -82,3 +82,75 @@ def train_linear_regression_torch(data: Dataset, weight_decay=0.0, lr=0.003, num
         failure = "training diverged: the loss grew over a million-fold"
     return History(weight_decay, 0.0, np.arange(num_epochs + 1), arrays["train"], arrays["val"], arrays["test"],
                    arrays["norm"], w.detach().numpy().copy(), float(b.item()), failure)
+
+
+class DropoutLayer(torch.nn.Module):
+    """The from-scratch inverted dropout as a module: active in model.train(), the identity in model.eval()."""
+
+    def __init__(self, drop_rate, generator):
+        super().__init__()
+        from reglab.dropout import check_rate
+
+        self.drop_rate, self.generator = check_rate(drop_rate), generator
+
+    def forward(self, X):
+        from reglab.dropout import dropout_layer
+
+        return dropout_layer(X, self.drop_rate, self.generator) if self.training else X
+
+
+def digits_mlp(drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), dropout="nn", generator=None):
+    """MLP 64 → 256 → 256 → 10 with dropout on the input and after each hidden layer (rates in that order)."""
+    if dropout not in ("nn", "scratch"):
+        raise ValueError(f"dropout must be 'nn' (torch.nn.Dropout) or 'scratch' (reglab's layer); got {dropout!r}")
+    if len(drop_rates) != len(hidden) + 1:
+        raise ValueError(f"drop_rates needs {len(hidden) + 1} rates (input, then each hidden layer); "
+                         f"got {len(drop_rates)}")
+
+    def drop(rate):
+        return torch.nn.Dropout(rate) if dropout == "nn" else DropoutLayer(rate, generator)
+
+    layers, width = [drop(drop_rates[0])], 64
+    for size, rate in zip(hidden, drop_rates[1:]):
+        layers += [torch.nn.Linear(width, size), torch.nn.ReLU(), drop(rate)]
+        width = size
+    return torch.nn.Sequential(*layers, torch.nn.Linear(width, 10))
+
+
+def accuracy(model, split, seed=None) -> float:
+    """Fraction of split classified correctly by model in its current mode (train or eval).
+
+    In train mode nn.Dropout draws masks from torch's global generator: pass seed to draw them from a
+    locally seeded one instead, so the result repeats (the caller's random state is left untouched).
+    """
+    with torch.no_grad(), torch.random.fork_rng():
+        if seed is not None:
+            torch.manual_seed(seed)
+        logits = model(torch.as_tensor(split.X, dtype=torch.float32))
+    return float((logits.argmax(1).numpy() == split.y).mean())
+
+
+def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), lr=1e-3, num_steps=800, seed=0,
+                 dropout="nn"):
+    """Full-batch Adam on cross-entropy; returns (model in eval mode, training losses per step).
+
+    Every random draw (initial weights, nn.Dropout masks) happens inside torch.random.fork_rng() seeded with
+    seed: the run repeats exactly and the caller's global random state is left untouched.
+    """
+    lr, num_steps = learning_rate(lr), positive_int(num_steps, "num_steps")
+    X = torch.as_tensor(data.train.X, dtype=torch.float32)
+    y = torch.as_tensor(data.train.y, dtype=torch.long)
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        generator = torch.Generator().manual_seed(seed)
+        model = digits_mlp(drop_rates, hidden, dropout, generator)
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+        losses = []
+        model.train()
+        for _ in range(num_steps):
+            loss = torch.nn.functional.cross_entropy(model(X), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    return model.eval(), np.array(losses)
