@@ -114,3 +114,30 @@ def test_scratch_dropout_module_matches_nn_dropout_modes():
     assert (layer(X) == 0).any()
     layer.eval()
     assert torch.equal(layer(X), X)
+
+
+def test_mc_average_approaches_weight_scaling_closely_but_not_exactly(moons):
+    from reglab import models
+
+    run = train.train_classifier(moons, drop_rates=0.5, **widgets.DROPOUT_SETTINGS)
+    weights = run.model(0)
+    deterministic = models.predict_proba(weights, moons.test.X, "relu")[0]
+    samples = models.mc_dropout_predict(weights, moons.test.X, drop_rates=(0.5, 0.5), num_samples=400, seed=0)
+    gaps = [np.abs(samples[:k].mean(0) - deterministic).mean() for k in (1, 20, 400)]
+    assert gaps[0] > gaps[1] > gaps[2] > 0.01, "the gap shrinks but a nonlinear net keeps a remainder"
+    assert np.mean((samples.mean(0) > 0.5) == (deterministic > 0.5)) > 0.95
+    spread = samples.std(0)
+    near_boundary = np.abs(deterministic - 0.5) < 0.1
+    assert spread[near_boundary].mean() > 1.4 * spread[~near_boundary].mean()  # measured: 1.6x
+
+
+def test_mc_dropout_is_seeded_and_checks_its_rates(moons):
+    from reglab import models
+
+    weights = train.train_classifier(moons, drop_rates=0.5, **dict(widgets.DROPOUT_SETTINGS, num_steps=20)).model(0)
+    a = models.mc_dropout_predict(weights, moons.test.X[:5], (0.5, 0.5), num_samples=7, seed=1)
+    b = models.mc_dropout_predict(weights, moons.test.X[:5], (0.5, 0.5), num_samples=7, seed=1)
+    np.testing.assert_array_equal(a, b)
+    assert a.shape == (7, 5)
+    with pytest.raises(ValueError, match="one rate per hidden layer"):
+        models.mc_dropout_predict(weights, moons.test.X, (0.5,))
