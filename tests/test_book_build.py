@@ -1,44 +1,16 @@
-"""The website: a strict build of a copy of the book, every page and figure present, nothing fetched online."""
+"""The website: a strict build of a copy of the book, every page and figure present, nothing fetched online.
+
+The build itself is the session fixture `site` in conftest.py, shared with the browser tests of test_browser_site.py.
+"""
 
 import importlib.util
 import re
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import yaml
 
-from conftest import ROOT
-
-JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
-IGNORE = shutil.ignore_patterns("_build", ".venv", "venv", ".git", ".pytest_cache", ".hypothesis", "__pycache__",
-                                "*.egg-info", ".ipynb_checkpoints", "test-artifacts")
-
-
-def toc_pages():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
-
-
-def copy_and_build(tmp_path, config_edit=None):
-    book = tmp_path / "book"
-    shutil.copytree(ROOT, book, ignore=IGNORE)
-    if config_edit:
-        config = yaml.safe_load((book / "_config.yml").read_text())
-        config_edit(config)
-        (book / "_config.yml").write_text(yaml.safe_dump(config))
-    run = subprocess.run([JUPYTER_BOOK, "build", "-W", "-n", "--keep-going", str(book)],
-                         capture_output=True, text=True, timeout=1200)
-    return book / "_build" / "html", run.returncode, run.stdout + run.stderr
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    html, code, log = copy_and_build(tmp_path_factory.mktemp("site"))
-    return SimpleNamespace(html=html, code=code, log=log)
+from conftest import ROOT, copy_and_build, toc_pages
 
 
 def test_strict_build_succeeds_with_zero_warnings(site):
@@ -62,7 +34,10 @@ def test_pages_request_nothing_from_the_internet(site, page):
     external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', text)
     assert not [url for url in external if "fonts" not in url], external
     assert "_static/mathjax/tex-chtml.js" in text, "MathJax must be served from the site itself"
-    assert "executablebooks/jupyter-book" not in text and "mybinder.org" not in text and "colab" not in text
+    # no button may point at someone else's repository (the prose may still name Binder and Colab)
+    assert "executablebooks/jupyter-book" not in text
+    assert 'href="https://mybinder.org/v2/' not in text
+    assert 'href="https://colab.research.google.com/github/' not in text
 
 
 def test_norms_page_has_math_solutions_and_a_scrubber_instead_of_a_widget(site):
@@ -91,7 +66,7 @@ def test_one_repository_url_turns_on_every_button(tmp_path):
     html, code, log = copy_and_build(tmp_path, publish)
     assert code == 0, log[-3000:]
     text = (html / "chapters" / "01_norms.html").read_text()
-    assert "mybinder.org/v2/gh/example-org/regularization-book/main" in text
+    assert 'href="https://mybinder.org/v2/gh/example-org/regularization-book/main' in text
     assert "colab.research.google.com/github/example-org/regularization-book/blob/main" in text
     assert 'href="https://github.com/example-org/regularization-book"' in text
 

@@ -28,10 +28,11 @@ def tags(cell):
 
 def test_there_are_chapters_and_the_toc_lists_exactly_them():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    listed = {ch["file"] for part in toc["parts"] for ch in part["chapters"]}
+    files = [ch["file"] for part in toc["parts"] for ch in part["chapters"]]
     on_disk = {f"chapters/{p.stem}" for p in CHAPTERS}
     assert on_disk, "no chapter notebooks found"
-    assert listed == on_disk
+    assert {f for f in files if f.startswith("chapters/")} == on_disk
+    assert all(any((ROOT / f"{f}{ext}").exists() for ext in (".ipynb", ".md")) for f in files), files
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -77,13 +78,55 @@ def test_follows_the_chapter_skeleton(path):
     for heading in ("**Learning goals.**", "**Prerequisites.**", "## Exercises", "## Summary", "## References"):
         assert heading in markdown, f"{path.name} lacks {heading}"
     assert "from reglab import" in code_cells(nb)[0].source, "the first code cell imports reglab"
-    exercises = len(re.findall(r"\*\*Exercise \d+", markdown))
-    solutions = sum("solution" in tags(c) for c in nb.cells) + markdown.count(":class: dropdown")
-    assert exercises >= 4, f"{path.name} has {exercises} exercises"
-    assert solutions >= exercises, "every exercise needs a hidden solution"
+    exercises = exercise_groups(nb)
+    assert len(exercises) >= 4, f"{path.name} has {len(exercises)} exercises"
+    for name, cells in exercises.items():
+        solutions = [c for c in cells if "solution" in tags(c)]
+        assert solutions, f"{path.name}, {name}: every exercise needs a solution (a cell tagged 'solution')"
+        for cell in solutions:
+            if cell.cell_type == "code":
+                assert "hide-cell" in tags(cell), f"{name}: solution code must be hidden on the website"
+            else:
+                assert ":class: dropdown" in cell.source, f"{name}: a written solution must be a dropdown"
+        if any(c.cell_type == "code" for c in solutions):
+            assert any(is_check(c) for c in cells), f"{path.name}, {name}: a coding exercise needs a check cell"
+
+
+def exercise_groups(nb) -> dict:
+    """The cells of each exercise, from its statement to the next exercise or the summary."""
+    groups, current = {}, None
     for cell in nb.cells:
-        if "solution" in tags(cell) and cell.cell_type == "code":
-            assert "hide-cell" in tags(cell), "solution code must be hidden on the website"
+        statement = re.search(r"\*\*(Exercise \d+)", cell.source) if cell.cell_type == "markdown" else None
+        if statement and "solution" not in tags(cell):
+            current = groups.setdefault(statement.group(1), [])
+        elif cell.cell_type == "markdown" and "## Summary" in cell.source:
+            current = None
+        if current is not None:
+            current.append(cell)
+    return groups
+
+
+def is_check(cell) -> bool:
+    return cell.cell_type == "code" and "checks.check_" in cell.source
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_every_check_passes_on_the_teachers_solutions(path):
+    checks = [c for c in load(path).cells if is_check(c)]
+    assert checks, f"{path.name} has no check cells"
+    for cell in checks:
+        shown = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in cell.outputs)
+        assert shown.startswith("✓"), f"{cell.source!r} shows {shown!r}"
+        assert "hide-output" in tags(cell), "a check's output names the answer: hide it on the website"
+
+
+def test_every_check_helper_is_used_by_a_chapter():
+    from reglab import checks
+
+    used = " ".join(c.source for path in CHAPTERS for c in load(path).cells if is_check(c))
+    helpers = [name for name in dir(checks) if name.startswith("check_")]
+    assert helpers and all(f"checks.{name}(" in used for name in helpers), [
+        name for name in helpers if f"checks.{name}(" not in used]
 
 
 def test_notebooks_use_the_kernel_of_this_environment():

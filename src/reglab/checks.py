@@ -1,0 +1,430 @@
+"""Check-your-answer helpers for the chapters' coding exercises, with messages that teach.
+
+Each `check_*` runs the reader's answer on a few cases. A right answer returns a `Passed` note that says what
+was verified; a wrong one raises `NotYet`, whose message names the failing case, what was expected, what came
+back, and a hint aimed at the usual mistake.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from reglab import gradcheck, norms, three_layer_net, train
+
+
+class NotYet(AssertionError):
+    """An answer that does not pass yet: the message says which case failed, what was expected, and a hint."""
+
+    def _render_traceback_(self):
+        # IPython shows this instead of a traceback into reglab: the reader needs the lesson, not our stack.
+        return ["✗ Not yet. " + str(self).replace("\n", "\n  ")]
+
+
+class Passed:
+    """The note a passing check returns; shown as one line in a notebook."""
+
+    def __init__(self, exercise: str, detail: str):
+        self.exercise, self.detail = exercise, detail
+
+    def __repr__(self) -> str:
+        return f"✓ {self.exercise}: correct. {self.detail}"
+
+
+def _not_yet(case: str, expected, got, hint: str):
+    raise NotYet(f"{case}\n  expected: {expected}\n  got:      {got}\n  hint: {hint}")
+
+
+def _answered(value, name: str):
+    if value is None or value is Ellipsis:
+        raise NotYet(f"{name} has no answer yet: replace the `...` with your code, then run this check again.")
+    return value
+
+
+def _number(value, name: str) -> float:
+    _answered(value, name)
+    try:
+        value = float(np.asarray(value).item() if hasattr(value, "shape") else value)
+    except (TypeError, ValueError):
+        raise NotYet(f"{name} should be one number; got {value!r} of type {type(value).__name__}.") from None
+    if not math.isfinite(value):
+        raise NotYet(f"{name} is {value}; a finite number is expected.")
+    return value
+
+
+def _close(a, b, rtol=1e-6, atol=1e-9) -> bool:
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def _array(value, name: str, shape=None) -> np.ndarray:
+    _answered(value, name)
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    try:
+        out = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise NotYet(f"{name} should be an array of numbers; got {type(value).__name__}.") from None
+    if shape is not None and out.shape != tuple(shape):
+        raise NotYet(f"{name} has shape {out.shape}; expected shape {tuple(shape)}.")
+    return out
+
+
+def _call(fn, name: str, *args, **kwargs):
+    if not callable(_answered(fn, name)):
+        raise NotYet(f"{name} should be a function; got {type(fn).__name__}. Pass the function itself, without ().")
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        raise NotYet(f"{name} still raises NotImplementedError: write its body first.") from None
+
+
+# ---------------------------------------------------------------- Chapter 1, Norms
+
+def check_norms_by_hand(l1, l2, linf) -> Passed:
+    """Exercise 1.1: the L1, L2 and L-infinity norms of x = (1, -2, 2) worked out by hand."""
+    l1, l2, linf = _number(l1, "l1"), _number(l2, "l2"), _number(linf, "linf")
+    if not _close(l1, 5):
+        hint = ("1 - 2 + 2 = 1 adds the signed entries; a norm adds their absolute values." if _close(l1, 1)
+                else "add the absolute values |1| + |-2| + |2|.")
+        _not_yet("||x||_1 for x = (1, -2, 2)", 5, l1, hint)
+    if not _close(l2, 3):
+        hint = ("9 is the squared norm: take the square root." if _close(l2, 9)
+                else "square, add, then take the square root: sqrt(1 + 4 + 4).")
+        _not_yet("||x||_2 for x = (1, -2, 2)", 3, l2, hint)
+    if not _close(linf, 2):
+        hint = ("the largest entry in absolute value counts once; it is not a sum." if _close(linf, 4)
+                else "||x||_inf is max_i |x_i|; -2 and 2 both have absolute value 2.")
+        _not_yet("||x||_inf for x = (1, -2, 2)", 2, linf, hint)
+    return Passed("Exercise 1", "5 ≥ 3 ≥ 2: the norm never grows with p (Exercise 2 shows why).")
+
+
+def check_norms_over_p(norms_over_p) -> Passed:
+    """Exercise 1.2: norms_over_p(vectors, ps) -> array (num_vectors, num_ps) of ||x||_p."""
+    cases = [
+        ("one vector, p = 1, 2, 3", np.array([[3.0, -4.0, 0.5]]), np.array([1.0, 2.0, 3.0])),
+        ("negative entries only", np.array([[-1.0, -2.0], [-0.5, -0.5]]), np.array([1.0, 1.5])),
+        ("large p on entries above 1", np.array([[2.0, 3.0, -1.0]]), np.array([10.0, 20.0])),
+    ]
+    for case, vectors, ps in cases:
+        got = _array(_call(norms_over_p, "norms_over_p", vectors.copy(), ps.copy()), "the result",
+                     shape=(len(vectors), len(ps)))
+        expected = np.array([[float(norms.lp_norm(v, p)) for p in ps] for v in vectors])
+        if not _close(got, expected):
+            hint = "take |x_i| before raising to the power p: odd powers keep the sign otherwise."
+            if _close(got, expected ** ps):
+                hint = "you returned sum |x_i|^p; the norm is its p-th root, (sum |x_i|^p)^(1/p)."
+            _not_yet(f"case '{case}': vectors={vectors.tolist()}, ps={ps.tolist()}", np.round(expected, 6).tolist(),
+                     np.round(got, 6).tolist(), hint)
+    return Passed("Exercise 2", "row by row your values match reglab.norms.lp_norm; now confirm they never increase.")
+
+
+def check_frobenius_three_ways(frobenius_three_ways) -> Passed:
+    """Exercise 1.4: frobenius_three_ways(W) -> (sum of squares, trace of W^T W, sum of squared singular values)."""
+    rng = np.random.default_rng(0)
+    for case, W in [("a 5 × 3 matrix", rng.standard_normal((5, 3))), ("a 2 × 4 matrix", rng.standard_normal((2, 4))),
+                    ("a 1 × 1 matrix [[-3]]", np.array([[-3.0]]))]:
+        got = _array(_call(frobenius_three_ways, "frobenius_three_ways", W.copy()), "the result", shape=(3,))
+        expected = float(norms.frobenius_norm(W)) ** 2
+        for value, what in zip(got, ("the sum of squares", "the trace of W^T W", "the sum of squared singular values")):
+            if not _close(value, expected):
+                hint = ("that is ||W||_F itself; the identity is about its square." if _close(value, math.sqrt(expected))
+                        else "square the singular values before adding them." if what.endswith("values")
+                        else "tr(W^T W) adds the diagonal of W^T W: np.trace(W.T @ W).")
+                _not_yet(f"{what} for {case}", round(expected, 8), round(float(value), 8), hint)
+    return Passed("Exercise 4", "all three agree on every shape, so ||W||_F^2 = tr(W^T W) = Σ s_k^2.")
+
+
+def check_dense_l1_centre(c) -> Passed:
+    """Exercise 1.5: a loss centre whose L1-constrained minimum (H = I, radius 1) has both coordinates non-zero."""
+    c = _array(c, "c", shape=(2,))
+    if np.abs(c).sum() <= 1:
+        _not_yet(f"centre c = {c.tolist()}", "a centre outside the diamond, |c1| + |c2| > 1", np.abs(c).sum(),
+                 "inside the ball the constraint does nothing: the minimum is c itself. Move c further out.")
+    w = norms.constrained_minimum(c, p=1, radius=1.0)
+    if norms.l0_count(w, tol=1e-6) < 2:
+        _not_yet(f"centre c = {c.tolist()}", "a constrained minimum with two non-zero coordinates",
+                 f"w = {np.round(w, 5).tolist()} (a corner)",
+                 "centres far from the diagonal see a corner first; bring the coordinates closer, |c1 - c2| < 1.")
+    return Passed("Exercise 5", f"w = {np.round(w, 4).tolist()} lies on an edge of the diamond, not at a corner.")
+
+
+# ---------------------------------------------------------------- Chapter 2, Weight decay
+
+def check_decay_factor(factor, lr=0.003, weight_decay=3.0, num_steps=400) -> Passed:
+    """Exercise 2.1: the factor (1 - ηλ)^steps by which decay alone shrinks a weight."""
+    factor = _number(factor, "factor")
+    expected = (1 - lr * weight_decay) ** num_steps
+    if not _close(factor, expected, rtol=1e-4):
+        hint = "every minibatch step multiplies the weights by (1 - ηλ): compound it over all steps."
+        if _close(factor, (1 - lr * weight_decay) ** (num_steps // 4), rtol=1e-4):
+            hint = "100 epochs of 4 minibatches each make 400 steps, not 100."
+        elif _close(factor, 1 - lr * weight_decay * num_steps, rtol=1e-4):
+            hint = "the shrinking compounds: multiply the factors (1 - ηλ) together rather than adding the decrements."
+        _not_yet(f"η = {lr}, λ = {weight_decay}, {num_steps} steps", round(expected, 6), round(factor, 6), hint)
+    return Passed("Exercise 1", f"(1 - {lr} · {weight_decay})^{num_steps} = {expected:.4f}.")
+
+
+def check_equivalent_weight_decay(weight_decay, lambda_prime=60.0, m=20) -> Passed:
+    """Exercise 2.2: the weight_decay λ equivalent to the λ'/2m convention."""
+    weight_decay = _number(weight_decay, "weight_decay")
+    expected = lambda_prime / m
+    if not _close(weight_decay, expected):
+        hint = "match the two penalties term by term: λ/2 ||w||² = λ'/(2m) ||w||²."
+        if _close(weight_decay, lambda_prime / (2 * m)):
+            hint = "both conventions already carry the 1/2, so it cancels: λ = λ'/m."
+        elif _close(weight_decay, lambda_prime * m):
+            hint = "the course divides by m; so must you."
+        _not_yet(f"λ' = {lambda_prime}, m = {m}", expected, weight_decay, hint)
+    return Passed("Exercise 2", f"λ = λ'/m = {expected:g}.")
+
+
+def check_optimizer_decays_bias(make_optimizer) -> Passed:
+    """Exercise 2.3: make_optimizer(weights, bias, lr, weight_decay) -> SGD that decays the bias too."""
+    import torch
+
+    w = torch.ones(3, dtype=torch.float64, requires_grad=True)
+    b = torch.ones((), dtype=torch.float64, requires_grad=True)
+    opt = _call(make_optimizer, "make_optimizer", w, b, lr=0.1, weight_decay=2.0)
+    if not isinstance(opt, torch.optim.Optimizer):
+        _not_yet("make_optimizer(w, b, lr=0.1, weight_decay=2.0)", "a torch.optim optimizer", type(opt).__name__,
+                 "return the optimizer object, e.g. torch.optim.SGD([...], lr=lr).")
+    w.grad, b.grad = torch.zeros_like(w), torch.zeros_like(b)
+    opt.step()  # zero data gradient: only the decay moves the parameters, each by the factor 1 - ηλ = 0.8
+    for name, tensor in (("the weights", w), ("the bias", b)):
+        got = tensor.detach().flatten()[0].item()
+        if not math.isclose(got, 0.8, rel_tol=1e-9):
+            hint = ("this one is not decayed: put it in a parameter group with weight_decay=weight_decay."
+                    if math.isclose(got, 1.0) else "use plain SGD with the given lr and weight_decay.")
+            _not_yet(f"one step with zero gradient, lr = 0.1, λ = 2: {name}", "1 → 0.8 (factor 1 - ηλ)", got, hint)
+    return Passed("Exercise 3", "weights and bias both shrink by 1 - ηλ, so the bias is now pulled to zero too.")
+
+
+def check_soft_threshold(soft_threshold) -> Passed:
+    """Exercise 2.5: soft_threshold(v, threshold) written from scratch."""
+    cases = [("the exercise's vector, threshold 0.5", np.array([-2.0, -0.5, 0.0, 0.3, 1.5]), 0.5),
+             ("threshold 0 changes nothing", np.array([-1.0, 0.25, 3.0]), 0.0),
+             ("every entry below the threshold", np.array([0.2, -0.1, 0.05]), 1.0)]
+    for case, v, t in cases:
+        got = _array(_call(soft_threshold, "soft_threshold", v.copy(), t), "the result", shape=v.shape)
+        expected = train.soft_threshold(v, t)
+        if not _close(got, expected, atol=1e-12):
+            hint = "shrink every entry towards 0 by the threshold and stop at 0: sign(v) · max(|v| - t, 0)."
+            if _close(got, v - t * np.sign(v)):
+                hint = ("that is the subgradient step: small entries overshoot zero and change sign. "
+                        "Clip at zero with max(|v| - t, 0).")
+            elif _close(got, np.where(np.abs(v) > t, v, 0.0)):
+                hint = "that is hard thresholding: the surviving entries must shrink by t as well."
+            _not_yet(f"case '{case}': v = {v.tolist()}, t = {t}", expected.tolist(), got.tolist(), hint)
+    return Passed("Exercise 5", "entries with |v| ≤ t become exactly 0; the others move t closer to 0.")
+
+
+def _index_in(choice, values, name):
+    values = np.asarray(values, dtype=float)
+    choice = _number(choice, name)
+    matches = np.flatnonzero(np.isclose(values, choice, rtol=1e-9, atol=0))
+    if not len(matches):
+        raise NotYet(f"{name} = {choice:g} is not one of the values tried; pick one of {np.round(values, 4).tolist()}.")
+    return int(matches[0])
+
+
+def check_lambda_chosen_on_test(lambda_on_test, lambdas, sweep) -> Passed:
+    """Exercise 2.4: the λ a dishonest choice on the test split would pick from a linear-regression sweep."""
+    index = _index_in(lambda_on_test, lambdas, "lambda_on_test")
+    test, val, tr = (np.asarray(c)[:, -1] for c in (sweep.test_loss, sweep.val_loss, sweep.train_loss))
+    expected = int(np.argmin(test))
+    if index != expected:
+        hint = "pick the λ whose final *test* loss is smallest."
+        if index == int(np.argmin(val)):
+            hint = "that is the honest choice on the validation split (section 5); this exercise asks you to peek at test."
+        elif index == int(np.argmin(tr)):
+            hint = "that minimises the training loss, which always favours the smallest λ."
+        _not_yet("the λ with the smallest final test loss", f"{lambdas[expected]:.4g}", f"{lambdas[index]:.4g}", hint)
+    gain = test[int(np.argmin(val))] - test[expected]
+    return Passed("Exercise 4", f"peeking at test lowers the reported loss by {gain:.4f}: an optimistic, biased number.")
+
+
+def check_best_setting(best, values, sweep, exercise, metric="test_acc") -> Passed:
+    """The setting with the best final value of `metric` in a classifier sweep (Exercises 2.6 and 3.5)."""
+    index = _index_in(best, values, "best")
+    curves = np.asarray(getattr(sweep, metric))[:, -1]
+    expected = int(np.argmax(curves)) if metric.endswith("acc") else int(np.argmin(curves))
+    if curves[index] != curves[expected]:
+        hint = f"look at the final value (the last step) of sweep.{metric} for each setting."
+        train_metric = metric.replace("test", "train")
+        if hasattr(sweep, train_metric) and index == int(np.argmax(np.asarray(getattr(sweep, train_metric))[:, -1])):
+            hint = "that setting is best on the *training* data, where the least regularised model always wins."
+        _not_yet(f"the setting with the best final {metric}", f"{values[expected]:.4g} ({curves[expected]:.3f})",
+                 f"{values[index]:.4g} ({curves[index]:.3f})", hint)
+    return Passed(exercise, f"{values[expected]:.4g} gives the best final {metric.replace('_', ' ')}, "
+                            f"{curves[expected]:.3f}.")
+
+
+# ---------------------------------------------------------------- Chapter 3, Dropout
+
+def check_dropout_variance(formula, monte_carlo, h=2.0, drop_rate=0.3, num_samples=200_000) -> Passed:
+    """Exercise 3.1: Var[m h / (1-p)] by formula and by Monte-Carlo."""
+    formula, monte_carlo = _number(formula, "formula"), _number(monte_carlo, "monte_carlo")
+    p = drop_rate
+    expected = p / (1 - p) * h ** 2
+    if not _close(formula, expected):
+        hint = "Var[m] = p(1-p) for m ~ Bernoulli(1-p); the factor h/(1-p) enters squared."
+        if _close(formula, p * (1 - p) * h ** 2):
+            hint = "that is Var[m h]; inverted dropout also divides by (1-p), which squares in the variance."
+        elif _close(formula, p / (1 - p) * h):
+            hint = "h enters the variance squared."
+        _not_yet(f"the formula for h = {h}, p = {p}", round(expected, 6), round(formula, 6), hint)
+    # 5 % is about 15 standard errors of a sample variance from 200,000 scaled Bernoulli draws
+    if abs(monte_carlo - expected) > 0.05 * expected:
+        _not_yet(f"the Monte-Carlo estimate from {num_samples:,} masks", f"{expected:.4f} ± 5 %",
+                 round(monte_carlo, 6), "scale the kept values by 1/(1-p), and give bernoulli_mask the drop rate p, "
+                 "not the keep probability.")
+    return Passed("Exercise 1", f"Var = p/(1-p) h² = {expected:.4f}, and the simulation agrees.")
+
+
+def check_forward_keep_prob(forward_keep_prob) -> Passed:
+    """Exercise 3.2: the three-layer forward pass written with keep_prob, equal to net.forward."""
+    rng = np.random.default_rng(1)
+    params = three_layer_net.init_params((2, 20, 3, 1), seed=3)
+    X = rng.standard_normal((7, 2))
+    for keep in [(0.8, 0.8), (0.5, 0.9), (1.0, 1.0)]:
+        masks = (rng.random((7, 20)) < keep[0], rng.random((7, 3)) < keep[1])
+        got = _array(_call(forward_keep_prob, "forward_keep_prob", X, params, keep, masks), "the output", shape=(7,))
+        expected, _ = three_layer_net.forward(X, params, (1 - keep[0], 1 - keep[1]), masks=masks)
+        if not _close(got, expected):
+            hint = "apply each mask after the ReLU and divide by that layer's keep_prob (inverted dropout)."
+            plain, _ = three_layer_net.forward(X, params, (0.0, 0.0))
+            if _close(got, plain) and keep != (1.0, 1.0):
+                hint = "the masks are not applied: multiply A1 by masks[0] and A2 by masks[1]."
+            _not_yet(f"keep_prob = {keep}", np.round(expected, 5).tolist(), np.round(got, 5).tolist(), hint)
+    return Passed("Exercise 2", "keep_prob = 1 - p gives the same network as drop rates p, layer by layer.")
+
+
+def check_train_mode_scores(scores, eval_accuracy) -> Passed:
+    """Exercise 3.4: 20 test accuracies measured in training mode, compared with the eval-mode accuracy."""
+    scores = _array(scores, "scores")
+    eval_accuracy = _number(eval_accuracy, "eval_accuracy")
+    if scores.ndim != 1 or len(scores) != 20:
+        _not_yet("the number of training-mode measurements", 20, scores.shape, "collect one accuracy per seed 0..19.")
+    if np.ptp(scores) == 0:
+        _not_yet("the spread of the 20 scores", "different values (a fresh mask per measurement)", scores[0],
+                 "call model.train() first and give tt.accuracy a different seed each time.")
+    if not scores.mean() < eval_accuracy:
+        _not_yet("the training-mode mean against the eval-mode accuracy", f"below {eval_accuracy:.4f}",
+                 f"{scores.mean():.4f}", "eval_accuracy must come from model.eval(); the scores from model.train().")
+    return Passed("Exercise 4", f"training mode: {scores.mean():.2%} ± {scores.std():.2%}, "
+                                f"below eval mode's {eval_accuracy:.2%}.")
+
+
+def check_uncertain_error_rates(uncertain, overall, samples, y, top=200) -> Passed:
+    """Exercise 3.6: error rate among the `top` most uncertain points (MC-dropout std) and overall."""
+    samples, y = np.asarray(samples), np.asarray(y)
+    wrong = (samples.mean(axis=0) > 0.5) != y
+    expected_overall = wrong.mean()
+    expected_uncertain = wrong[np.argsort(samples.std(axis=0))[-top:]].mean()
+    overall, uncertain = _number(overall, "overall"), _number(uncertain, "uncertain")
+    if not _close(overall, expected_overall):
+        _not_yet("the overall error rate", round(expected_overall, 4), round(overall, 4),
+                 "a point is wrong when its MC-average probability is on the other side of 0.5 from its label.")
+    if not _close(uncertain, expected_uncertain):
+        hint = "sort the points by the standard deviation over the samples (axis 0) and keep the largest ones."
+        if _close(uncertain, wrong[np.argsort(samples.std(axis=0))[:top]].mean()):
+            hint = "those are the *least* uncertain points: take the end of np.argsort, not the start."
+        _not_yet(f"the error rate among the {top} most uncertain points", round(expected_uncertain, 4),
+                 round(uncertain, 4), hint)
+    return Passed("Exercise 6", f"{expected_uncertain:.1%} wrong among the uncertain points against "
+                                f"{expected_overall:.1%} overall: the spread flags the risky predictions.")
+
+
+# ---------------------------------------------------------------- Chapter 4, Gradient checking
+
+def check_two_sided(two_sided) -> Passed:
+    """Exercise 4.1: two_sided(f, theta, eps) -> the central-difference gradient of f at theta."""
+    cases = [("f(θ) = Σ θ_i³ at (0.5, -1, 2)", lambda t: float((t ** 3).sum()), lambda t: 3 * t ** 2,
+              np.array([0.5, -1.0, 2.0])),
+             ("f(θ) = sin(θ_1) θ_2 at (1, 3)", lambda t: float(np.sin(t[0]) * t[1]),
+              lambda t: np.array([np.cos(t[0]) * t[1], np.sin(t[0])]), np.array([1.0, 3.0]))]
+    eps = 1e-4  # large enough that a one-sided difference misses by O(ε) while a central one is within O(ε²)
+    for case, f, df, theta in cases:
+        before = theta.copy()
+        got = _array(_call(two_sided, "two_sided", f, theta, eps), "the result", shape=theta.shape)
+        if not np.array_equal(theta, before):
+            _not_yet(f"case '{case}': θ after the call", before.tolist(), theta.tolist(),
+                     "restore θ_i after each perturbation (or perturb a copy): the caller's θ must not change.")
+        expected = df(before)
+        if not _close(got, expected, rtol=1e-6, atol=1e-7):
+            hint = "divide f(θ + ε e_i) - f(θ - ε e_i) by 2ε, one coordinate i at a time."
+            one_sided = gradcheck.numerical_gradient(f, before, eps=eps, method="forward")
+            if _close(got, one_sided, rtol=1e-9, atol=1e-12):
+                hint = "that is the one-sided difference, with error O(ε); step both ways: (f(θ+ε) - f(θ-ε)) / 2ε."
+            elif _close(got, 2 * expected, rtol=1e-5):
+                hint = "the denominator is 2ε: the two points are 2ε apart."
+            _not_yet(f"case '{case}', ε = {eps}", np.round(expected, 8).tolist(), np.round(got, 8).tolist(), hint)
+    return Passed("Exercise 1", "your central differences match the exact gradients to O(ε²).")
+
+
+def check_mystery_suspects(suspects, mystery) -> Passed:
+    """Exercise 4.2: the tensors a gradient check flags for MysteryBackward."""
+    got = sorted(_answered(suspects, "suspects"))
+    name, _, affected = mystery.reveal()
+    if got != sorted(affected):
+        missing, extra = sorted(set(affected) - set(got)), sorted(set(got) - set(affected))
+        _not_yet("the tensors with a wrong gradient", sorted(affected), got,
+                 (f"missing {missing}: a bug in an upstream dZ also corrupts every gradient computed from it. "
+                  if missing else "") +
+                 (f"{extra} pass the check; keep only tensors above the 1e-7 threshold." if extra else ""))
+    return Passed("Exercise 2", f"the planted bug was '{name}', and it breaks exactly {sorted(affected)}.")
+
+
+def check_best_eps(best_eps, eps_values, errors) -> Passed:
+    """Exercise 4.3: the ε with the smallest relative error, which must lie in the float64 sweet spot."""
+    eps_values, errors = np.asarray(eps_values, dtype=float), np.asarray(errors, dtype=float)
+    index = _index_in(best_eps, eps_values, "best_eps")
+    expected = int(np.argmin(errors))
+    if index != expected:
+        _not_yet("the ε with the smallest relative error", f"{eps_values[expected]:.0e}", f"{eps_values[index]:.0e}",
+                 "use np.argmin over your list of relative errors.")
+    if not 1e-9 <= eps_values[expected] <= 1e-3:
+        _not_yet("where the best ε lies", "between 1e-9 and 1e-3 in float64", f"{eps_values[expected]:.0e}",
+                 "are the parameters float64? In float32 round-off moves the optimum to larger ε.")
+    return Passed("Exercise 3", f"ε = {eps_values[expected]:.0e}: truncation error dominates to its right, "
+                                "round-off to its left.")
+
+
+def check_float32_errors(error_small_eps, error_large_eps) -> Passed:
+    """Exercise 4.4: relative errors of a float32 check with ε = 1e-7 and ε = 1e-3."""
+    small, large = _number(error_small_eps, "error_small_eps"), _number(error_large_eps, "error_large_eps")
+    if small < 1e-2:
+        _not_yet("the float32 relative error with ε = 1e-7", "far above 1e-3 (θ ± ε often rounds back to θ)",
+                 f"{small:.2e}", "convert the parameter vector with .astype(np.float32) before the check.")
+    if not 1e-6 < large < 1e-2:
+        _not_yet("the float32 relative error with ε = 1e-3", "between 1e-6 and 1e-2", f"{large:.2e}",
+                 "run the same float32 check with eps=1e-3.")
+    return Passed("Exercise 4", f"{small:.1e} at ε = 1e-7 against {large:.1e} at ε = 1e-3: "
+                                "float32 cannot reach the 1e-7 threshold.")
+
+
+def check_cost_of_checking(evaluations, hours, directions_per_step) -> Passed:
+    """Exercise 4.5: loss evaluations and hours for a full check of 10^6 parameters, and affordable directions."""
+    evaluations, hours = _number(evaluations, "evaluations"), _number(hours, "hours")
+    directions = _number(directions_per_step, "directions_per_step")
+    if not _close(evaluations, 2e6):
+        _not_yet("loss evaluations for 10^6 parameters", "2,000,000", f"{evaluations:,.0f}",
+                 "the central difference evaluates the loss twice per parameter." if _close(evaluations, 1e6)
+                 else "one evaluation at θ + ε e_i and one at θ - ε e_i, for every parameter i.")
+    if not _close(hours, 2e6 * 0.01 / 3600, rtol=0.02):
+        _not_yet("hours for 2·10^6 forward passes of 10 ms", round(2e6 * 0.01 / 3600, 2), hours,
+                 "evaluations × 0.01 s, divided by 3600 s per hour.")
+    if not _close(directions, 1.5, rtol=0.34):
+        _not_yet("random directions in the time of one 30 ms backprop step", "1 to 2", directions,
+                 "each direction needs two forward passes of 10 ms each.")
+    return Passed("Exercise 5", "5.6 hours for one full check, against about one direction per training step.")
+
+
+def check_kink_free(error) -> Passed:
+    """Exercise 4.6: the relative error once the example at ReLU's kink is removed."""
+    error = _number(error, "error")
+    if error >= 1e-7:
+        _not_yet("the relative error without the kinked example", "below 1e-7", f"{error:.2e}",
+                 "remove example i from both the loss and the gradient function, and check again.")
+    return Passed("Exercise 6", f"{error:.1e}: the false alarm came from the kink, not from the code.")

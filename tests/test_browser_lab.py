@@ -1,0 +1,221 @@
+"""The live sliders in a real JupyterLab: run a chapter, move its explorer's slider, and see the model retrain.
+
+One JupyterLab server (127.0.0.1, a free port, a token) serves a temporary copy of chapters/, with autosave off so
+nothing is written back. For each explorer the test runs all cells, presses ArrowRight on the slider handle and
+checks that the readout, the image and the status line with the metrics all change. Screenshots go to
+test-artifacts/lab/.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.error import URLError
+
+import pytest
+
+from conftest import ARTIFACTS, ROOT
+
+SHOTS = ARTIFACTS / "lab"
+JUPYTER = str(Path(sys.executable).parent / "jupyter")
+BUSY = "training…"  # the status line while LiveApp retrains
+RUN_TIMEOUT_MS = 480_000  # a whole chapter on a loaded 2-core machine
+SETTINGS = {
+    # Never write the copied notebooks back, and keep every cell in the DOM so the explorer cell can be found.
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # No news or update check: nothing off 127.0.0.1, no toast over the notebook.
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
+                                                                        "checkForUpdates": False},
+}
+# (notebook, text of the explorer's cell, what the slider sets)
+EXPLORERS = [
+    ("02_weight_decay", 'weight_decay_explorer(task="regression"', "λ"),
+    ("03_dropout", "dropout_explorer(drop_rate=0.5)", "drop rate"),
+]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def api(server, path, method="GET") -> int:
+    """Call the server's REST API with its token; returns the HTTP status."""
+    request = urllib.request.Request(f"{server.url}{path}?token={server.token}", method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status
+
+
+def stop(process, server):
+    """Shut the server down through its API (kernels included); kill its process group if it does not exit."""
+    if process.poll() is None:
+        try:
+            api(server, "/api/shutdown", method="POST")
+            process.wait(timeout=30)
+        except (OSError, URLError, subprocess.TimeoutExpired):
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server over a temporary copy of chapters/; yields its URL, token and log; always shut down."""
+    tmp = tmp_path_factory.mktemp("lab")
+    book = tmp / "book"
+    shutil.copytree(ROOT / "chapters", book / "chapters", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for name, values in SETTINGS.items():
+        path = tmp / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"))
+    server = SimpleNamespace(url=f"http://127.0.0.1:{free_port()}", token=os.urandom(16).hex(), book=book,
+                             log=tmp / "jupyterlab.log")
+    command = [JUPYTER, "lab", "--no-browser", "--ip=127.0.0.1", f"--port={server.url.rsplit(':', 1)[1]}",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={server.token}",
+               f"--ServerApp.root_dir={book}"] + (["--allow-root"] if os.geteuid() == 0 else [])
+    with open(server.log, "w") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, f"JupyterLab exited:\n{server.log.read_text()[-3000:]}"
+            assert time.monotonic() < deadline, f"JupyterLab not ready in 90 s:\n{server.log.read_text()[-3000:]}"
+            try:
+                if api(server, "/api/status") == 200:
+                    break
+            except (OSError, URLError):
+                time.sleep(0.5)
+        yield server
+    finally:
+        stop(process, server)
+
+
+def wait_until(page, condition, what, timeout_s=120):
+    """Poll condition() (while the page keeps running) until it is truthy; fail naming what was awaited."""
+    deadline = time.monotonic() + timeout_s
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"timed out after {timeout_s} s waiting for {what}"
+        page.wait_for_timeout(200)
+    return value
+
+
+# The kernel is up and idle: the status bar reads "<kernel name> | Idle" (the toolbar's execution indicator already
+# says idle while the status bar still reads "No Kernel | Initializing").
+KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+    .some(e => /^(?!No Kernel).+ \\| Idle$/.test(e.textContent.trim()))"""
+
+
+# A run has settled when a dialog (such as Select Kernel) blocks the notebook, or when the kernel is idle with nothing
+# queued and either every code cell has a new number or that state has lasted 5 s (the run stopped at an error).
+# Only a lasting idle counts: after the error of a raises-exception cell JupyterLab drops the [*] marks of the cells
+# still queued while the kernel goes on running them, and the kernel reads idle for an instant between two cells.
+SETTLED = """() => {
+    if (document.querySelector('.jp-Dialog')) return true;
+    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
+    if (!(%s)() || prompts.includes('[*]:')) { window.reglabSettled = null; return false; }
+    window.reglabSettled = window.reglabSettled || Date.now();
+    return prompts.every(p => /\\[\\d+\\]/.test(p)) || Date.now() - window.reglabSettled > 5000;
+}"""
+
+
+def run_menu(page, command):
+    """Click Run in the menu bar, then the item for command."""
+    page.locator(".lm-MenuBar-item", has_text="Run").click()
+    page.locator(f".lm-Menu-item[data-command='{command}']").click()
+
+
+def run_all_cells(page):
+    """Run → Run All Cells, then wait until every code cell ran again and the kernel is idle.
+
+    Restored outputs are marked `data-stale` and restored prompts blanked first, so no wait passes on saved results.
+    A cell tagged raises-exception does not stop the run (JupyterLab sends it with stop_on_error false); any other
+    error does, and fails the test with the error's text.
+    """
+    page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+    page.evaluate("""() => {
+        document.querySelectorAll('.jp-OutputArea-output').forEach(e => e.setAttribute('data-stale', ''));
+        document.querySelectorAll('.jp-CodeCell .jp-InputPrompt').forEach(e => { e.textContent = '[ ]:'; });
+    }""")
+    run_menu(page, "runmenu:run-all")
+    page.wait_for_function(SETTLED % KERNEL_IDLE, timeout=RUN_TIMEOUT_MS, polling=500)
+    dialog = page.locator(".jp-Dialog")
+    assert not dialog.count(), f"a dialog blocks the notebook: {dialog.first.inner_text()!r}"
+    not_run = page.evaluate("""() => [...document.querySelectorAll('.jp-CodeCell')]
+        .filter(c => !/\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt').textContent))
+        .map(c => c.querySelector('.jp-InputArea-editor').textContent.slice(0, 80))""")
+    errors = page.locator(".jp-OutputArea-output:not([data-stale])[data-mime-type*='stderr']").all_inner_texts()
+    assert not not_run, f"Run All stopped: {len(not_run)} cells did not run, from {not_run[0]!r}. Errors: {errors}"
+
+
+def explorer_state(app):
+    """The explorer's slider readout, image source and status line."""
+    return SimpleNamespace(readout=app.locator(".widget-slider .widget-readout").first.inner_text().strip(),
+                           src=app.locator(".widget-image").get_attribute("src"),
+                           status=app.locator(".widget-image + .widget-html").inner_text().strip())
+
+
+@pytest.mark.parametrize("notebook, cell_text, quantity", EXPLORERS)
+def test_live_slider_retrains_the_model(browser, lab, notebook, cell_text, quantity):
+    """Run the chapter, press ArrowRight on the explorer's slider: readout, image and metrics all change."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, service_workers="block")
+    outside = []
+
+    def local_only(route):
+        if route.request.url.startswith(lab.url + "/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        # a workspace of its own per notebook: nothing restored from the other test
+        page.goto(f"{lab.url}/lab/workspaces/{notebook}/tree/chapters/{notebook}.ipynb?token={lab.token}")
+        run_all_cells(page)
+        cell = page.locator(".jp-CodeCell").filter(has=page.locator(".jp-InputArea", has_text=cell_text))
+        assert cell.count() == 1, f"{notebook}: expected one cell with {cell_text!r}, found {cell.count()}"
+        app = cell.locator(".jp-OutputArea-output:not([data-stale]) .widget-vbox").first
+        app.locator(".widget-image[src]").wait_for()
+        app.scroll_into_view_if_needed()
+        before = wait_until(page, lambda: (s := explorer_state(app)).src and BUSY not in s.status and s,
+                            "the explorer's first picture and status line")
+        app.screenshot(path=SHOTS / f"{notebook}-before.png")
+
+        handle = app.locator(".widget-slider .noUi-handle").first
+        handle.focus()
+        handle.press("ArrowRight")
+        after = wait_until(page, lambda: ((s := explorer_state(app)).src != before.src and s.status != before.status
+                                          and BUSY not in s.status and s),
+                           f"the {quantity} explorer to show a new picture and status line")
+        app.screenshot(path=SHOTS / f"{notebook}-after.png")
+        record = (f"{notebook}: {quantity} {before.readout} -> {after.readout}\n"
+                  f"  before: {before.status}\n  after:  {after.status}\n")
+        (SHOTS / f"{notebook}.txt").write_text(record)
+        print(record)
+
+        assert after.readout != before.readout, f"{quantity} readout stayed {before.readout}"
+        assert f"{after.readout}:" in after.status, f"status line does not report {quantity} {after.readout}"
+        metrics = [state.status.split(":", 1)[1] for state in (before, after)]
+        assert metrics[0] != metrics[1], f"the metrics did not change: {metrics[1]}"
+        assert not outside, f"JupyterLab requested outside 127.0.0.1 (blocked): {outside}"
+    finally:
+        page.screenshot(path=SHOTS / f"{notebook}.png")
+        context.close()
