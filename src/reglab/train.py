@@ -213,8 +213,10 @@ class ClassifierSweep:
     steps: np.ndarray
     train_loss: np.ndarray
     masked_loss: np.ndarray
+    val_loss: np.ndarray
     test_loss: np.ndarray
     train_acc: np.ndarray
+    val_acc: np.ndarray
     test_acc: np.ndarray
     w_norm: np.ndarray
     params: list
@@ -283,7 +285,7 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
     m, v = np.zeros_like(theta), np.zeros_like(theta)
     recorded = [s for s in range(num_steps + 1) if s % record_every == 0 or s == num_steps]
     curves = {name: np.empty((K, len(recorded)))
-              for name in ("train", "masked", "test", "train_acc", "test_acc", "norm")}
+              for name in ("train", "masked", "val", "test", "train_acc", "val_acc", "test_acc", "norm")}
     X, y = data.train.X, data.train.y
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     with np.errstate(over="ignore", invalid="ignore"):
@@ -300,10 +302,12 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
                 if use_dropout:
                     logits = models.mlp_forward(params, X, activation)[0]   # eval mode: no masks
                 curves["train"][:, i] = models.bce_with_logits(logits, y)[0]
-                test_logits = models.mlp_forward(params, data.test.X, activation)[0]
-                curves["test"][:, i] = models.bce_with_logits(test_logits, data.test.y)[0]
                 curves["train_acc"][:, i] = ((logits > 0) == (y > 0.5)).mean(-1)
-                curves["test_acc"][:, i] = ((test_logits > 0) == (data.test.y > 0.5)).mean(-1)
+                for split in ("val", "test"):
+                    part = getattr(data, split)
+                    split_logits = models.mlp_forward(params, part.X, activation)[0]
+                    curves[split][:, i] = models.bce_with_logits(split_logits, part.y)[0]
+                    curves[f"{split}_acc"][:, i] = ((split_logits > 0) == (part.y > 0.5)).mean(-1)
                 curves["norm"][:, i] = models.weight_norm(params)
             if step == num_steps:
                 break
@@ -320,8 +324,8 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
                 f"or over {DIVERGENCE_FACTOR:.0e} times its starting value. Lower lr or weight_decay."
                 for step in _first_divergence(curves["train"])]
     return ClassifierSweep(weight_decays, l1s, drop_rates, activation, np.array(recorded), curves["train"],
-                           curves["masked"], curves["test"],
-                           curves["train_acc"], curves["test_acc"], curves["norm"], params, failures)
+                           curves["masked"], curves["val"], curves["test"], curves["train_acc"], curves["val_acc"],
+                           curves["test_acc"], curves["norm"], params, failures)
 
 
 def train_classifier(data: Dataset, weight_decay=0.0, l1=0.0, drop_rates=(0.0,), hidden=(32, 32), activation="tanh",
