@@ -78,7 +78,7 @@ def test_website_scrubber_has_at_least_10_rates():
     (lambda m: widgets.dropout_explorer(drop_rate=0.33), "one of the slider's values"),
     (lambda m: train.sweep_classifier(m, drop_rates=[(0.1, 0.2, 0.3)], num_steps=2), "one per hidden layer"),
     (lambda m: train.sweep_classifier(m, weight_decays=[0, 1], drop_rates=[0, 0.1, 0.2], num_steps=2),
-     "one entry per model"),
+     "one per model"),
 ])
 def test_bad_settings(moons, call, fragment):
     with pytest.raises(ValueError, match=fragment):

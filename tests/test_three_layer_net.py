@@ -80,7 +80,7 @@ def test_training_lowers_the_cost_with_and_without_dropout():
 @pytest.mark.parametrize("call, error, fragment", [
     (lambda p: net.init_params((2, 3, 1)), ValueError, "layer_dims must be"),
     (lambda p: net.forward(np.ones((2, 3)), p, (0.5, 0.5)), TypeError, "dropout needs rng"),
-    (lambda p: net.forward(np.ones((2, 3)), p, (1.0, 0.5), rng=np.random.default_rng(0)), ValueError, "below 1"),
+    (lambda p: net.forward(np.ones((2, 3)), p, (1.0, 0.5), rng=np.random.default_rng(0)), ValueError, "excluding 1"),
     (lambda p: net.forward(np.ones((2, 3)), p, (0.5,)), ValueError, "one rate per hidden layer"),
     (lambda p: net.forward(np.ones((2, 3)), p, (1.5, 0.5)), ValueError, "between 0 and 1"),
 ])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reglab._random import rng_for
-from reglab._validate import positive_int, real_number
+from reglab._validate import is_tensor, nonnegative, numeric_array, positive_int, real_number, seed as check_seed
 
 
 @dataclass(frozen=True)
@@ -18,15 +18,14 @@ class Split:
     y: np.ndarray
 
     def __post_init__(self):
-        X, y = np.asarray(self.X), np.asarray(self.y)
-        if X.ndim != 2 or y.ndim != 1:
-            raise ValueError(f"X must be 2-D (examples, features) and y 1-D (examples,); got X of shape {X.shape} "
-                             f"and y of shape {y.shape}")
+        if is_tensor(self.X) or is_tensor(self.y):
+            raise TypeError("X and y of a Split must be NumPy arrays; convert tensors with .numpy()")
+        y = np.asarray(self.y)
+        X = numeric_array(self.X, "X", 2, "(examples, features)")
+        y = numeric_array(y.astype(np.float64) if y.dtype == bool else y, "y", 1, "(one target per example)")
         if len(X) != len(y):
             raise ValueError(f"X and y must have the same number of examples; got {len(X)} rows in X and "
                              f"{len(y)} targets in y")
-        if X.dtype.kind not in "iuf" or y.dtype.kind not in "iufb":
-            raise TypeError(f"X and y must hold real numbers; got dtypes {X.dtype} and {y.dtype}")
         object.__setattr__(self, "X", X.astype(np.float64, copy=False))
         object.__setattr__(self, "y", y.astype(np.float64, copy=False))
 
@@ -46,16 +45,14 @@ class Dataset:
     true_b: float | None = None
 
     def __post_init__(self):
+        for name in ("train", "val", "test"):
+            if not isinstance(getattr(self, name), Split):
+                raise TypeError(f"{name} must be a reglab.data.Split; got {type(getattr(self, name)).__name__}")
+        if not isinstance(self.description, str):
+            raise TypeError(f"description must be a string; got {self.description!r}")
         widths = {s.X.shape[1] for s in (self.train, self.val, self.test)}
         if len(widths) != 1:
             raise ValueError(f"train, val and test must have the same number of features; got {sorted(widths)}")
-
-
-def _nonnegative(value, name):
-    value = real_number(value, name)
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0; got {value:g}")
-    return value
 
 
 def make_high_dim_regression(num_train=20, num_val=100, num_test=100, num_features=200, true_w=0.01, true_b=0.05,
@@ -63,7 +60,8 @@ def make_high_dim_regression(num_train=20, num_val=100, num_test=100, num_featur
     """y = X w + b + noise with every true weight equal: few examples, many features, easy to overfit (Chapter 2)."""
     num_train, num_val, num_test, num_features = (positive_int(v, n) for v, n in [
         (num_train, "num_train"), (num_val, "num_val"), (num_test, "num_test"), (num_features, "num_features")])
-    true_w, true_b, noise = real_number(true_w, "true_w"), real_number(true_b, "true_b"), _nonnegative(noise, "noise")
+    check_seed(seed)
+    true_w, true_b, noise = real_number(true_w, "true_w"), real_number(true_b, "true_b"), nonnegative(noise, "noise")
     rng = rng_for(seed, "data.high_dim_regression")
     w = np.full(num_features, true_w)
 
@@ -85,8 +83,12 @@ def make_noisy_moons(num_train=150, num_val=500, num_test=2000, noise=0.2, label
 
     num_train, num_val, num_test = (positive_int(v, n) for v, n in [
         (num_train, "num_train"), (num_val, "num_val"), (num_test, "num_test")])
-    noise, label_noise = _nonnegative(noise, "noise"), _nonnegative(label_noise, "label_noise")
-    if label_noise > 0.5:
+    noise, label_noise = nonnegative(noise, "noise"), real_number(label_noise, "label_noise")
+    check_seed(seed)
+    if num_train < 2:
+        raise ValueError(f"num_train must be at least 2 (the inputs are standardised with the training set's "
+                         f"mean and standard deviation); got {num_train}")
+    if not 0 <= label_noise <= 0.5:
         raise ValueError(f"label_noise must be between 0 and 0.5 (a fraction of flipped labels); got {label_noise:g}")
     rng = rng_for(seed, "data.noisy_moons")
     X, y = make_moons(num_train + num_val + num_test, noise=noise, random_state=int(rng.integers(2**31)))
@@ -109,6 +111,7 @@ def load_digits_split(num_train=300, num_val=300, seed=0) -> Dataset:
     from sklearn.datasets import load_digits
 
     num_train, num_val = positive_int(num_train, "num_train"), positive_int(num_val, "num_val")
+    check_seed(seed)
     X, y = load_digits(return_X_y=True)
     if num_train + num_val >= len(y):
         raise ValueError(f"num_train + num_val must leave test examples (fewer than {len(y)}); "

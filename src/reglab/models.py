@@ -9,9 +9,49 @@ from __future__ import annotations
 import numpy as np
 
 from reglab._random import rng_for
-from reglab._validate import positive_int
+from reglab._validate import (is_tensor, numeric_array, one_of, positive, positive_int, positive_ints, rate, sequence,
+                              targets01)
+from reglab._validate import seed as check_seed
 
 ACTIVATIONS = ("tanh", "relu")
+
+
+def _check_params(params):
+    """params as init_mlp builds them: [(W (K, n_in, n_out), b (K, 1, n_out))], widths chained, one output."""
+    layers = sequence(params, "params", what="(W, b) pairs, one per layer (build them with init_mlp)")
+    for layer, pair in enumerate(layers):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(isinstance(a, np.ndarray) for a in pair)):
+            raise TypeError(f"params[{layer}] must be a (W, b) pair of NumPy arrays (build params with init_mlp); "
+                            f"got {type(pair).__name__}")
+        W, b = pair
+        if W.ndim != 3 or b.shape != (W.shape[0], 1, W.shape[2]):
+            raise ValueError(f"params[{layer}] must hold W (models, n_in, n_out) and b (models, 1, n_out); got "
+                             f"shapes {W.shape} and {b.shape}")
+        if layer and W.shape[1] != layers[layer - 1][0].shape[2]:
+            raise ValueError(f"params[{layer}] takes {W.shape[1]} inputs but layer {layer - 1} gives "
+                             f"{layers[layer - 1][0].shape[2]}")
+    if layers[-1][0].shape[2] != 1:
+        raise ValueError(f"the last layer of params must have 1 output (a logit); got {layers[-1][0].shape[2]}")
+    return layers
+
+
+def _check_inputs(params, X):
+    """X (N, d) with d the input width of params: finite real numbers."""
+    X = numeric_array(X, "X", 2, "(examples, features)")
+    if is_tensor(X):
+        raise TypeError("X must be a NumPy array; convert a tensor with .numpy()")
+    if X.shape[1] != params[0][0].shape[1]:
+        raise ValueError(f"X has {X.shape[1]} features per example but the network takes {params[0][0].shape[1]}")
+    return X
+
+
+def _check_masks(masks, params, X):
+    hidden = [W.shape[2] for W, _ in params[:-1]]
+    if len(sequence(masks, "masks", what="masks, one per hidden layer", allow_empty=True)) != len(hidden):
+        raise ValueError(f"masks needs one mask per hidden layer ({len(hidden)}); got {len(masks)}")
+    for layer, (mask, width) in enumerate(zip(masks, hidden)):
+        if np.ndim(mask) != 3 or np.shape(mask)[1:] != (len(X), width):
+            raise ValueError(f"masks[{layer}] must have shape (models, {len(X)}, {width}); got {np.shape(mask)}")
 
 
 def init_mlp(layer_sizes, activation="tanh", num_models=1, seed=0):
@@ -20,12 +60,13 @@ def init_mlp(layer_sizes, activation="tanh", num_models=1, seed=0):
     Returns [(W, b)] whose arrays are views into one flat (K, P) buffer, `flat_view(params)`, so that an
     optimizer can update all parameters with a few whole-array operations.
     """
-    sizes = [positive_int(s, "layer_sizes entries") for s in layer_sizes]
+    sizes = positive_ints(layer_sizes, "layer_sizes")
     if len(sizes) < 2:
         raise ValueError(f"layer_sizes needs an input and an output size; got {layer_sizes!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}; got {activation!r}")
-    num_models = positive_int(num_models, "num_models")
+    if sizes[-1] != 1:
+        raise ValueError(f"layer_sizes must end in 1 (one logit for two classes); got {layer_sizes!r}")
+    one_of(activation, "activation", ACTIVATIONS)
+    num_models, _ = positive_int(num_models, "num_models"), check_seed(seed)
     rng = rng_for(seed, "models.init_mlp")
     shapes = [shape for n_in, n_out in zip(sizes, sizes[1:]) for shape in ((n_in, n_out), (1, n_out))]
     flat = np.zeros((num_models, sum(int(np.prod(s)) for s in shapes)))
@@ -38,13 +79,18 @@ def init_mlp(layer_sizes, activation="tanh", num_models=1, seed=0):
 
 def unflatten(flat, shapes):
     """[(W, b)] views into flat (K, P), for the per-model shapes [(n_in, n_out), (1, n_out), ...]."""
+    if not isinstance(flat, np.ndarray) or flat.ndim != 2:
+        raise ValueError(f"flat must be a 2-D NumPy array (models, parameters); got {type(flat).__name__} of shape "
+                         f"{np.shape(flat)}")
+    needed = sum(int(np.prod(shape)) for shape in shapes)
+    if len(shapes) % 2 or needed != flat.shape[1]:
+        raise ValueError(f"flat has {flat.shape[1]} parameters per model but the shapes need {needed} "
+                         f"(shapes must alternate (n_in, n_out), (1, n_out))")
     views, start = [], 0
     for shape in shapes:
         size = int(np.prod(shape))
         views.append(flat[:, start:start + size].reshape(len(flat), *shape))
         start += size
-    if start != flat.shape[1]:
-        raise ValueError(f"flat has {flat.shape[1]} parameters per model but the shapes need {start}")
     return list(zip(views[::2], views[1::2]))
 
 
@@ -73,6 +119,10 @@ def _act_grad(z, a, activation):
 
 def mlp_forward(params, X, activation="tanh", masks=None):
     """Logits (K, N) and the cache the backward pass needs; masks[l] (K, N, width) multiplies hidden layer l."""
+    one_of(activation, "activation", ACTIVATIONS)
+    X = _check_inputs(_check_params(params), X)
+    if masks is not None:
+        _check_masks(masks, params, X)
     a, cache = X, []
     for layer, (W, b) in enumerate(params):
         z = a @ W + b
@@ -88,6 +138,13 @@ def mlp_forward(params, X, activation="tanh", masks=None):
 
 def mlp_backward(params, cache, dlogits, activation="tanh", masks=None):
     """Gradients [(dW, db)] of a loss whose gradient with respect to the logits is dlogits (K, N)."""
+    one_of(activation, "activation", ACTIVATIONS)
+    _check_params(params)
+    if not isinstance(cache, list) or len(cache) != len(params):
+        raise TypeError("cache must be the cache that mlp_forward returned for these params")
+    N = len(cache[0][0])
+    if np.ndim(dlogits) != 2 or np.shape(dlogits)[1] != N:
+        raise ValueError(f"dlogits must have shape (models, {N}); got {np.shape(dlogits)}")
     grads = [None] * len(params)
     delta = dlogits[..., None]                                  # (K, N, 1)
     for layer in range(len(params) - 1, -1, -1):
@@ -106,6 +163,10 @@ def mlp_backward(params, cache, dlogits, activation="tanh", masks=None):
 
 def bce_with_logits(logits, y):
     """Mean binary cross-entropy of each model (K,), and its gradient with respect to the logits."""
+    y = targets01(y, "y", labels=False)
+    if np.ndim(logits) < 1 or np.shape(logits)[-1] != len(y):
+        raise ValueError(f"logits must have one entry per target ({len(y)}) in the last axis; got shape "
+                         f"{np.shape(logits)}")
     loss = np.logaddexp(0.0, logits) - y * logits
     grad = (1.0 / (1.0 + np.exp(-logits)) - y) / logits.shape[-1]
     return loss.mean(-1), grad
@@ -119,11 +180,15 @@ def predict_proba(params, X, activation="tanh"):
 
 def weight_norm(params):
     """||w||_2 of all weight matrices (not biases) of each model (K,): the quantity weight decay shrinks."""
+    _check_params(params)
     return np.sqrt(sum((W ** 2).sum(axis=(1, 2)) for W, _ in params))
 
 
 def linear_region_fraction(params, X, activation="tanh", threshold=0.5):
     """Fraction of hidden pre-activations with |z| < threshold, per model (K,): where tanh(z) ≈ z."""
+    threshold = positive(threshold, "threshold")
+    if len(_check_params(params)) < 2:
+        raise ValueError("params has no hidden layer, so there are no hidden pre-activations to count")
     _, cache = mlp_forward(params, X, activation)
     hidden = [z for _, z, h in cache if h is not None]
     return np.mean(np.concatenate([(np.abs(z) < threshold).reshape(len(z), -1) for z in hidden], axis=1), axis=1)
@@ -131,12 +196,16 @@ def linear_region_fraction(params, X, activation="tanh", threshold=0.5):
 
 def mc_dropout_predict(params, X, drop_rates, num_samples=100, seed=0, activation="relu", chunk=50):
     """Probabilities (num_samples, N) from one model with dropout left on at test time: one mask set per sample."""
-    from reglab.dropout import check_rate
-
-    rates = [check_rate(r) for r in drop_rates]
-    if len(rates) != len(params) - 1:
+    rates = [rate(r, "drop_rates entries", below_one=True, why="the prediction is 0/0")
+             for r in sequence(drop_rates, "drop_rates", what="drop rates, one per hidden layer")]
+    if len(rates) != len(_check_params(params)) - 1:
         raise ValueError(f"drop_rates needs one rate per hidden layer ({len(params) - 1}); got {len(rates)}")
-    num_samples = positive_int(num_samples, "num_samples")
+    if params[0][0].shape[0] != 1:
+        raise ValueError(f"params must hold one model (models axis of length 1, e.g. sweep.model(k)); got "
+                         f"{params[0][0].shape[0]}")
+    num_samples, chunk, _ = positive_int(num_samples, "num_samples"), positive_int(chunk, "chunk"), check_seed(seed)
+    one_of(activation, "activation", ACTIVATIONS)
+    X = _check_inputs(params, X)
     rng = rng_for(seed, "models.mc_dropout")
     widths = [W.shape[-1] for W, _ in params[:-1]]
     out = []

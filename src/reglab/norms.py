@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reglab._validate import is_tensor, numeric_array, positive_int, real_number, same_kind
+from reglab._validate import is_tensor, nonnegative, numeric_array, positive, positive_int, real_number, same_kind
+from reglab._validate import seed as check_seed
 
 
 def _amax(a, axis):
@@ -22,6 +23,18 @@ def _sum(a, axis):
     if axis is None:
         return a.sum()
     return a.sum(dim=axis, keepdim=True) if is_tensor(a) else a.sum(axis=axis, keepdims=True)
+
+
+def _axis(axis, x):
+    """None or an int naming one of x's axes."""
+    if axis is None:
+        return None
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be None (all entries) or an integer; got {axis!r}")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis must be None or an integer from {-x.ndim} to {x.ndim - 1} (x is {x.ndim}-D); "
+                         f"got axis={axis}")
+    return int(axis)
 
 
 def _power_sum_root(x, p: float, axis=None):
@@ -52,7 +65,8 @@ def lp_norm(x, p=2, axis=None):
             "For 0 < p < 1 the formula is only a quasi-norm (use quasi_norm); "
             "to count non-zero entries ('L0') use l0_count"
         )
-    return _power_sum_root(numeric_array(x, "x"), p, axis)
+    x = numeric_array(x, "x")
+    return _power_sum_root(x, p, _axis(axis, x))
 
 
 def quasi_norm(x, p, axis=None):
@@ -60,14 +74,13 @@ def quasi_norm(x, p, axis=None):
     p = real_number(p, "p", allow_inf=True)
     if p <= 0:
         raise ValueError(f"p must be > 0 for the Lp formula; got p={p:g}. To count non-zero entries use l0_count")
-    return _power_sum_root(numeric_array(x, "x"), p, axis)
+    x = numeric_array(x, "x")
+    return _power_sum_root(x, p, _axis(axis, x))
 
 
 def l0_count(x, tol=0.0) -> int:
     """Number of entries with |x_i| > tol: the 'L0 norm', which is not a norm."""
-    tol = real_number(tol, "tol")
-    if tol < 0:
-        raise ValueError(f"tol must be >= 0; got tol={tol:g}")
+    tol = nonnegative(tol, "tol")
     x = numeric_array(x, "x")
     return int((abs(x) > tol).sum())
 
@@ -111,9 +124,7 @@ def constrained_minimum(center, p, radius=1.0, curvature=None, num_points=7200) 
     H = np.eye(2) if curvature is None else numeric_array(curvature, "curvature")
     if H.shape != (2, 2) or not np.allclose(H, H.T) or np.linalg.eigvalsh(H).min() <= 0:
         raise ValueError("curvature must be a symmetric positive-definite 2x2 matrix")
-    radius = real_number(radius, "radius")
-    if radius <= 0:
-        raise ValueError(f"radius must be > 0; got {radius:g}")
+    radius = positive(radius, "radius")
     if quasi_norm(c, p) <= radius:
         return c.copy()
     p = _order(p, minimum=1, name="p")  # the search below needs a convex ball
@@ -160,7 +171,20 @@ def check_norm_axioms(norm, name="f", dim=2, num_samples=500, seed=0, rtol=1e-9)
     if not callable(norm):
         raise TypeError(f"norm must be a function of one vector; got {type(norm).__name__}")
     dim, num_samples = positive_int(dim, "dim"), positive_int(num_samples, "num_samples")
-    rng = np.random.default_rng(seed)
+    rtol = nonnegative(rtol, "rtol")
+    rng = np.random.default_rng(check_seed(seed))
+    given = norm
+
+    def norm(v):  # the function under test must give a finite real number, or the verdicts mean nothing
+        value = given(v)
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"norm must return a real number; it returned {value!r} for x = {_fmt(v)}") from None
+        if not math.isfinite(value):
+            raise ValueError(f"norm must return a finite number; it returned {value} for x = {_fmt(v)}")
+        return value
+
     basis = list(np.eye(dim))
     vectors = basis + list(rng.standard_normal((num_samples, dim)) * rng.exponential(1.0, (num_samples, 1)))
     report = AxiomReport(name)
@@ -208,6 +232,7 @@ class NormChain:
 
     def violations(self, rtol=1e-12) -> dict:
         """How many rows break each inequality of the chain (all zeros when the theory holds)."""
+        rtol = nonnegative(rtol, "rtol")
         slack = rtol * self.l1
         return {
             "||x||_inf <= ||x||_2": int((self.linf > self.l2 + slack).sum()),
@@ -228,8 +253,11 @@ def norm_chain(X) -> NormChain:
 
 def axis_hit_rate(p, num_centers=500, radius=1.0, tol=1e-6, seed=0) -> float:
     """Fraction of random loss centres outside the Lp ball whose constrained minimum has a coordinate within tol of 0."""
-    num_centers = positive_int(num_centers, "num_centers")
-    tol = real_number(tol, "tol")
-    rng = np.random.default_rng(seed)
+    num_centers, radius = positive_int(num_centers, "num_centers"), positive(radius, "radius")
+    tol, p = nonnegative(tol, "tol"), _order(p, minimum=0, name="p")
+    rng = np.random.default_rng(check_seed(seed))
     centers = [c for c in rng.uniform(-3, 3, (num_centers, 2)) if quasi_norm(c, p) > radius]
+    if not centers:
+        raise ValueError(f"radius={radius:g} is too large: none of the {num_centers} centres drawn from [-3, 3]^2 "
+                         f"lies outside the ball, so there is no constrained minimum to look at")
     return float(np.mean([np.abs(constrained_minimum(c, p, radius)).min() <= tol * radius for c in centers]))

@@ -9,16 +9,16 @@ from __future__ import annotations
 import numpy as np
 
 from reglab._random import rng_for
-from reglab._validate import positive_int
-from reglab.dropout import check_rate
-from reglab.train import learning_rate, penalty_strength
+from reglab._validate import (learning_rate, numeric_array, penalty_strength, positive_int,
+                              positive_ints, rate, sequence, targets01)
+from reglab._validate import seed as check_seed
 
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 
 
 def init_params(layer_dims=(2, 20, 3, 1), seed=0) -> dict:
     """He-initialised weights (scaled by sqrt(2 / fan_in), as suits ReLU) and zero biases."""
-    dims = [positive_int(d, "layer_dims entries") for d in layer_dims]
+    dims, _ = positive_ints(layer_dims, "layer_dims"), check_seed(seed)
     if len(dims) != 4 or dims[-1] != 1:
         raise ValueError(f"layer_dims must be (n_x, n_1, n_2, 1) for this three-layer network; got {layer_dims!r}")
     rng = rng_for(seed, "three_layer_net.init")
@@ -30,20 +30,65 @@ def init_params(layer_dims=(2, 20, 3, 1), seed=0) -> dict:
 
 
 def _check_rates(drop_rates):
-    rates = tuple(check_rate(r, "drop_rates entries") for r in drop_rates)
+    rates = tuple(rate(r, "drop_rates entries", below_one=True, why="nothing is left to train")
+                  for r in sequence(drop_rates, "drop_rates", what="drop rates, one per hidden layer"))
     if len(rates) != 2:
         raise ValueError(f"drop_rates needs one rate per hidden layer (2); got {len(rates)}")
-    if max(rates) == 1.0:
-        raise ValueError("drop_rates must be below 1 here: dropping every hidden unit leaves nothing to train")
     return rates
+
+
+def _check_params(params):
+    if not isinstance(params, dict) or set(PARAMETER_NAMES) - set(params):
+        got = sorted(params) if isinstance(params, dict) else type(params).__name__
+        raise TypeError(f"params must be a dict with keys {PARAMETER_NAMES} (build it with init_params); got {got}")
+    for layer in ("1", "2", "3"):
+        W, b = np.shape(params["W" + layer]), np.shape(params["b" + layer])
+        if len(W) != 2 or b != (W[1],):
+            raise ValueError(f"params W{layer} must be 2-D (n_in, n_out) and b{layer} (n_out,); got shapes {W} and {b}")
+    widths = [np.shape(params[w]) for w in ("W1", "W2", "W3")]
+    if widths[0][1] != widths[1][0] or widths[1][1] != widths[2][0] or widths[2][1] != 1:
+        raise ValueError(f"params W1, W2, W3 must chain (n_x, n_1), (n_1, n_2), (n_2, 1); got shapes {widths}")
+
+
+def _check_X(X, params):
+    X = numeric_array(X, "X", 2, "(examples, features)")
+    if X.shape[1] != np.shape(params["W1"])[0]:
+        raise ValueError(f"X has {X.shape[1]} features per example but W1 takes {np.shape(params['W1'])[0]}")
+    return X
+
+
+def _check_y(y, m, labels=False):
+    y = targets01(y, "y", labels=labels)
+    if len(y) != m:
+        raise ValueError(f"y must have one target per example of X ({m}); got {len(y)}")
+    return y
+
+
+def _check_masks(masks, X, params):
+    masks = sequence(masks, "masks", what="masks (D1, D2)")
+    shapes = [(len(X), np.shape(params["W1"])[1]), (len(X), np.shape(params["W2"])[1])]
+    if len(masks) != 2 or [np.shape(m) for m in masks] != shapes:
+        raise ValueError(f"masks must be (D1, D2) of shapes {shapes[0]} and {shapes[1]}; got "
+                         f"{[np.shape(m) for m in masks]}")
+    return masks
+
+
+def _check_cache(cache):
+    needed = ("X", "Z1", "A1", "Z2", "A2", "Z3", "A3", "masks", "drop_rates", *PARAMETER_NAMES)
+    if not isinstance(cache, dict) or any(key not in cache for key in needed):
+        raise TypeError("cache must be the cache dict that forward() returned")
 
 
 def forward(X, params, drop_rates=(0.0, 0.0), rng=None, masks=None):
     """Probabilities A3 (m,) and the cache; with drop rates, masks come from rng (or are given, to hold them fixed)."""
     p1, p2 = _check_rates(drop_rates)
+    _check_params(params)
+    X = _check_X(X, params)
+    if masks is not None:
+        masks = _check_masks(masks, X, params)
     if masks is None and (p1 or p2):
         if not isinstance(rng, np.random.Generator):
-            raise TypeError("dropout needs rng=np.random.default_rng(seed) (or fixed masks=(D1, D2))")
+            raise TypeError(f"dropout needs rng=np.random.default_rng(seed) (or fixed masks=(D1, D2)); got rng={rng!r}")
         masks = (rng.random((len(X), params["W1"].shape[1])) >= p1,
                  rng.random((len(X), params["W2"].shape[1])) >= p2)
     Z1 = X @ params["W1"] + params["b1"]
@@ -63,6 +108,8 @@ def forward(X, params, drop_rates=(0.0, 0.0), rng=None, masks=None):
 
 def cost(cache, y, weight_decay=0.0):
     """Mean binary cross-entropy (computed from the logits, stably) + weight_decay/2 times the squared weights."""
+    _check_cache(cache)
+    y = _check_y(y, len(cache["X"]))
     z = cache["Z3"][:, 0]
     data_cost = float(np.mean(np.logaddexp(0, z) - y * z))
     penalty = penalty_strength(weight_decay, "weight_decay") / 2 * sum(
@@ -72,6 +119,9 @@ def cost(cache, y, weight_decay=0.0):
 
 def backward(y, cache, weight_decay=0.0) -> dict:
     """Gradients of cost() with respect to every parameter, reusing the forward pass's dropout masks."""
+    _check_cache(cache)
+    weight_decay = penalty_strength(weight_decay, "weight_decay")
+    y = _check_y(y, len(cache["X"]))
     m = len(y)
     (p1, p2), masks = cache["drop_rates"], cache["masks"]
     dZ3 = (cache["A3"] - y)[:, None] / m
@@ -98,7 +148,13 @@ def train(X, y, layer_dims=(2, 20, 3, 1), drop_rates=(0.0, 0.0), weight_decay=0.
           seed=0, record_every=100):
     """Full-batch gradient descent; returns the parameters and the cost recorded every record_every iterations."""
     lr, num_iterations = learning_rate(lr), positive_int(num_iterations, "num_iterations")
+    record_every, weight_decay = positive_int(record_every, "record_every"), penalty_strength(weight_decay, "weight_decay")
+    _check_rates(drop_rates)
     params = init_params(layer_dims, seed)
+    X = numeric_array(X, "X", 2, "(examples, features)")
+    if X.shape[1] != layer_dims[0]:
+        raise ValueError(f"layer_dims[0] must be the number of features of X ({X.shape[1]}); got {layer_dims[0]}")
+    y = _check_y(y, len(X), labels=True)
     rng = rng_for(seed, "three_layer_net.dropout")
     costs = []
     for i in range(num_iterations + 1):

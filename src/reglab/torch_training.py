@@ -10,9 +10,12 @@ import numpy as np
 import torch
 
 from reglab._random import rng_for
-from reglab._validate import positive_int
-from reglab.data import Dataset
-from reglab.train import History, _first_divergence, learning_rate, minibatches, penalty_strength
+from reglab._validate import (class_labels, learning_rate, nonnegative, one_of, penalty_strength, positive_int,
+                              positive_ints, sequence, torch_generator)
+from reglab._validate import rate as check_rate
+from reglab._validate import seed as check_seed
+from reglab.data import Dataset, Split
+from reglab.train import History, _first_divergence, minibatches
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 STYLES = ("scratch", "concise")
@@ -24,6 +27,8 @@ def _half_mse(X, y, w, b):
 
 def make_optimizer(name, weights, bias, lr, weight_decay):
     """torch optimizer with weight decay on the weights only: the bias sits in a parameter group without it."""
+    one_of(name, "optimizer", OPTIMIZERS)
+    lr, weight_decay = learning_rate(lr), penalty_strength(weight_decay, "weight_decay")
     groups = [{"params": [weights], "weight_decay": weight_decay}, {"params": [bias], "weight_decay": 0.0}]
     if name == "sgd":
         return torch.optim.SGD(groups, lr=lr)
@@ -37,10 +42,18 @@ def make_optimizer(name, weights, bias, lr, weight_decay):
 def train_linear_regression_torch(data: Dataset, weight_decay=0.0, lr=0.003, num_epochs=100, batch_size=5, seed=0,
                                   style="concise", optimizer="sgd", init_scale=1.0, dtype=torch.float64) -> History:
     """Minibatch training of y ≈ X w + b in PyTorch; style 'scratch' adds the penalty to the loss by hand."""
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be a reglab.data.Dataset; got {type(data).__name__}")
     weight_decay, lr = penalty_strength(weight_decay, "weight_decay"), learning_rate(lr)
     num_epochs, batch_size = positive_int(num_epochs, "num_epochs"), positive_int(batch_size, "batch_size")
-    if style not in STYLES:
-        raise ValueError(f"style must be one of {STYLES}; got {style!r}")
+    init_scale, _ = nonnegative(init_scale, "init_scale"), check_seed(seed)
+    if batch_size > len(data.train):
+        raise ValueError(f"batch_size must be between 1 and the number of training examples ({len(data.train)}); "
+                         f"got {batch_size}")
+    one_of(style, "style", STYLES)
+    one_of(optimizer, "optimizer", OPTIMIZERS)
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise TypeError(f"dtype must be a floating-point torch dtype (torch.float64 or torch.float32); got {dtype!r}")
     if style == "scratch" and optimizer != "sgd":
         raise ValueError("style='scratch' implements plain SGD only; use style='concise' for adam or adamw")
     rng = rng_for(seed, "train.linear_regression")  # the same stream as reglab.train: same init, same batches
@@ -89,8 +102,7 @@ class DropoutLayer(torch.nn.Module):
 
     def __init__(self, drop_rate, generator):
         super().__init__()
-        from reglab.dropout import check_rate
-
+        torch_generator(generator)
         self.drop_rate, self.generator = check_rate(drop_rate), generator
 
     def forward(self, X):
@@ -103,6 +115,11 @@ def digits_mlp(drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), dropout="nn", gene
     """MLP 64 → 256 → 256 → 10 with dropout on the input and after each hidden layer (rates in that order)."""
     if dropout not in ("nn", "scratch"):
         raise ValueError(f"dropout must be 'nn' (torch.nn.Dropout) or 'scratch' (reglab's layer); got {dropout!r}")
+    hidden = positive_ints(hidden, "hidden")
+    drop_rates = [check_rate(r, "drop_rates entries", below_one=True)
+                  for r in sequence(drop_rates, "drop_rates", what="drop rates (input, then each hidden layer)")]
+    if dropout == "scratch":
+        torch_generator(generator, purpose="dropout='scratch' (reglab's layer draws its masks from it)")
     if len(drop_rates) != len(hidden) + 1:
         raise ValueError(f"drop_rates needs {len(hidden) + 1} rates (input, then each hidden layer); "
                          f"got {len(drop_rates)}")
@@ -123,6 +140,11 @@ def accuracy(model, split, seed=None) -> float:
     In train mode nn.Dropout draws masks from torch's global generator: pass seed to draw them from a
     locally seeded one instead, so the result repeats (the caller's random state is left untouched).
     """
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module (e.g. from train_digits); got {type(model).__name__}")
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be a reglab.data.Split (e.g. digits.test); got {type(split).__name__}")
+    seed = check_seed(seed, allow_none=True)
     with torch.no_grad(), torch.random.fork_rng():
         if seed is not None:
             torch.manual_seed(seed)
@@ -138,6 +160,14 @@ def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), l
     seed: the run repeats exactly and the caller's global random state is left untouched.
     """
     lr, num_steps = learning_rate(lr), positive_int(num_steps, "num_steps")
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be a reglab.data.Dataset (e.g. load_digits_split()); got {type(data).__name__}")
+    if data.train.X.shape[1] != 64:
+        raise ValueError(f"data must hold 8x8 digits (64 pixels per example, from load_digits_split); got "
+                         f"{data.train.X.shape[1]} features")
+    for split in ("train", "val", "test"):
+        class_labels(getattr(data, split).y, f"data.{split}.y", 10)
+    check_seed(seed)
     X = torch.as_tensor(data.train.X, dtype=torch.float32)
     y = torch.as_tensor(data.train.y, dtype=torch.long)
     with torch.random.fork_rng():

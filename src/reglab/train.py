@@ -12,7 +12,9 @@ import numpy as np
 
 from reglab import models
 from reglab._random import rng_for
-from reglab._validate import positive_int, real_number
+from reglab._validate import (common_length, index, learning_rate, nonnegative, numeric_array, numpy_generator, one_of,
+                              penalties, penalty_strength, positive_int, positive_ints, rate, same_kind, targets01)
+from reglab._validate import seed as check_seed
 from reglab.data import Dataset
 
 L1_METHODS = ("proximal", "subgradient")
@@ -51,34 +53,27 @@ class Sweep:
 
     def history(self, k: int) -> History:
         """Run k as a History."""
+        k = index(k, len(self.weight_decays))
         return History(float(self.weight_decays[k]), float(self.l1s[k]), self.epochs, self.train_loss[k],
                        self.val_loss[k], self.test_loss[k], self.w_norm[k], self.W[k], float(self.b[k]),
                        self.failures[k])
 
     def best(self) -> int:
         """Index of the run with the lowest final validation loss (diverged runs excluded)."""
-        final = np.where([f is None for f in self.failures], self.val_loss[:, -1], np.inf)
-        return int(np.argmin(final))
-
-
-def penalty_strength(value, name: str) -> float:
-    """A penalty coefficient: a finite real number >= 0."""
-    value = real_number(value, name)
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0 (0 means no penalty); got {name}={value:g}")
-    return value
-
-
-def learning_rate(lr) -> float:
-    """A learning rate: a finite real number > 0."""
-    lr = real_number(lr, "lr")
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0; got lr={lr:g}")
-    return lr
+        candidates = [k for k, f in enumerate(self.failures) if f is None]
+        if not candidates:
+            raise ValueError("no run to choose: every run diverged (see .failures); lower lr or the penalties")
+        final = self.val_loss[candidates, -1]
+        if not np.isfinite(final).all():
+            raise ValueError(f"the final validation loss of run {candidates[int(np.argmin(np.isfinite(final)))]} is "
+                             f"not finite, so no run can be chosen on it; check the validation split")
+        return candidates[int(np.argmin(final))]
 
 
 def minibatches(num_examples: int, batch_size: int, num_epochs: int, rng):
     """Index arrays of the minibatches, epoch by epoch: a fresh permutation from rng each epoch."""
+    num_examples, batch_size = positive_int(num_examples, "num_examples"), positive_int(batch_size, "batch_size")
+    num_epochs, _ = positive_int(num_epochs, "num_epochs"), numpy_generator(rng)
     for _ in range(num_epochs):
         order = rng.permutation(num_examples)
         yield [order[i:i + batch_size] for i in range(0, num_examples, batch_size)]
@@ -86,6 +81,16 @@ def minibatches(num_examples: int, batch_size: int, num_epochs: int, rng):
 
 def soft_threshold(w, threshold):
     """The proximal step of the L1 penalty: shrink every weight towards 0 by threshold, and stop at exactly 0."""
+    w = numeric_array(w, "w")
+    if np.ndim(threshold) == 0:
+        threshold = nonnegative(threshold, "threshold", meaning=" (a shrinkage; a negative one would grow the weights)")
+    elif (numeric_array(threshold, "threshold") < 0).any():
+        raise ValueError("threshold must be >= 0 everywhere (a negative one would grow the weights)")
+    return _soft_threshold(w, threshold)
+
+
+def _soft_threshold(w, threshold):
+    """soft_threshold without checks, for the training loop (where diverging weights are reported, not refused)."""
     return np.sign(w) * np.maximum(np.abs(w) - threshold, 0.0) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
@@ -122,9 +127,9 @@ def sweep_linear_regression(data: Dataset, weight_decays=(0.0,), l1s=None, lr=0.
     """
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset; got {type(data).__name__}")
-    weight_decays = np.array([penalty_strength(v, "weight_decay") for v in np.atleast_1d(weight_decays)])
-    l1s = np.zeros_like(weight_decays) if l1s is None else np.array(
-        [penalty_strength(v, "l1") for v in np.atleast_1d(l1s)])
+    weight_decays = penalties(weight_decays, "weight_decays", "weight_decay")
+    l1s = np.zeros_like(weight_decays) if l1s is None else penalties(l1s, "l1s", "l1")
+    check_seed(seed)
     if len(l1s) != len(weight_decays):
         raise ValueError(f"weight_decays and l1s must have the same length; got {len(weight_decays)} and {len(l1s)}")
     lr, num_epochs = learning_rate(lr), positive_int(num_epochs, "num_epochs")
@@ -134,8 +139,7 @@ def sweep_linear_regression(data: Dataset, weight_decays=(0.0,), l1s=None, lr=0.
     if batch_size > len(y):
         raise ValueError(f"batch_size must be between 1 and the number of training examples ({len(y)}); "
                          f"got {batch_size}")
-    if l1_method not in L1_METHODS:
-        raise ValueError(f"l1_method must be one of {L1_METHODS}; got {l1_method!r}")
+    one_of(l1_method, "l1_method", L1_METHODS)
 
     K, d = len(weight_decays), X.shape[1]
     rng = rng_for(seed, "train.linear_regression")
@@ -159,7 +163,7 @@ def sweep_linear_regression(data: Dataset, weight_decays=(0.0,), l1s=None, lr=0.
                 elif l1_method == "subgradient":
                     W = decay * W - lr * (grad_W + l1_col * np.sign(W))
                 else:
-                    W = soft_threshold(decay * W - lr * grad_W, shrink)
+                    W = _soft_threshold(decay * W - lr * grad_W, shrink)
             snapshots_W[epoch], snapshots_b[epoch] = W, b
         # Every epoch's losses at once: one matmul per split over all (epoch, model) weight vectors.
         flat_W, flat_b = snapshots_W.reshape(-1, d), snapshots_b.reshape(-1)
@@ -182,7 +186,9 @@ def train_linear_regression(data: Dataset, weight_decay=0.0, l1=0.0, lr=0.003, n
 def ridge_closed_form(X, y, weight_decay):
     """Exact minimiser (w, b) of half mean squared error + weight_decay/2 ||w||^2, with the bias not penalised."""
     weight_decay = penalty_strength(weight_decay, "weight_decay")
-    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    X, y = numeric_array(X, "X", 2, "(examples, features)"), numeric_array(y, "y", 1, "(one target per example)")
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same number of examples; got {len(X)} rows in X and {len(y)} in y")
     x_mean, y_mean = X.mean(0), y.mean()
     Xc, yc = X - x_mean, y - y_mean
     n, d = Xc.shape
@@ -195,6 +201,8 @@ def ridge_closed_form(X, y, weight_decay):
 
 def weight_decay_step(w, grad, lr, weight_decay):
     """One SGD step on loss + weight_decay/2 ||w||^2: w <- (1 - lr weight_decay) w - lr grad."""
+    w, grad = numeric_array(w, "w"), numeric_array(grad, "grad")
+    same_kind(w, grad, "w", "grad")
     return (1 - learning_rate(lr) * penalty_strength(weight_decay, "weight_decay")) * w - lr * grad
 
 
@@ -224,6 +232,7 @@ class ClassifierSweep:
 
     def model(self, k: int) -> list:
         """Parameters of run k, keeping a model axis of length 1."""
+        k = index(k, len(self.weight_decays))
         return [(W[k:k + 1], b[k:k + 1]) for W, b in self.params]
 
 
@@ -238,11 +247,9 @@ def _per_model(values, K, name):
 
 def _drop_rate_rows(drop_rates, num_layers):
     """drop_rates as (models, hidden layers): each entry is one rate for every layer or one rate per layer."""
-    from reglab.dropout import check_rate
-
     rows = []
-    for entry in drop_rates:
-        rates = [check_rate(r) for r in np.atleast_1d(entry)]
+    for entry in ([drop_rates] if np.ndim(drop_rates) == 0 else drop_rates):
+        rates = [rate(r, "drop_rates entries", below_one=True) for r in np.atleast_1d(entry)]
         if len(rates) not in (1, num_layers):
             raise ValueError(f"each drop_rates entry needs 1 rate or one per hidden layer ({num_layers}); "
                              f"got {len(rates)}")
@@ -261,11 +268,15 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
     """
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset; got {type(data).__name__}")
-    hidden = [positive_int(h, "hidden sizes") for h in hidden]
-    weight_decays = np.array([penalty_strength(v, "weight_decay") for v in np.atleast_1d(weight_decays)])
-    l1s = np.array([penalty_strength(v, "l1") for v in np.atleast_1d(0.0 if l1s is None else l1s)])
+    hidden = positive_ints(hidden, "hidden")
+    weight_decays = penalties(weight_decays, "weight_decays", "weight_decay")
+    l1s = penalties(0.0 if l1s is None else l1s, "l1s", "l1")
     drop_rates = _drop_rate_rows([0.0] if drop_rates is None else drop_rates, len(hidden))
-    K = max(len(weight_decays), len(l1s), len(drop_rates))
+    K = common_length({"weight_decays": len(weight_decays), "l1s": len(l1s), "drop_rates": len(drop_rates)})
+    one_of(activation, "activation", models.ACTIVATIONS)
+    check_seed(seed)
+    for split in ("train", "val", "test"):
+        targets01(getattr(data, split).y, f"data.{split}.y")
     weight_decays, l1s = _per_model(weight_decays, K, "weight_decays"), _per_model(l1s, K, "l1s")
     drop_rates = _per_model(drop_rates, K, "drop_rates")
     lr, num_steps = learning_rate(lr), positive_int(num_steps, "num_steps")
