@@ -14,7 +14,7 @@ import numpy as np
 __all__ = [
     "is_tensor", "real_number", "positive_int", "numeric_array", "same_kind", "nonnegative", "positive",
     "penalty_strength", "penalties", "learning_rate", "rate", "seed", "one_of", "sequence", "positive_ints", "targets01",
-    "class_labels", "index", "common_length", "torch_generator", "numpy_generator",
+    "class_labels", "dataset_arrays", "index", "common_length", "torch_generator", "numpy_generator",
 ]
 
 
@@ -198,6 +198,14 @@ def class_labels(y, name: str, num_classes: int):
         raise ValueError(f"{name} must hold integer class labels 0 to {num_classes - 1}; got values such as "
                          f"{np.unique(values[~ok])[:3].tolist()}")
     return values
+
+
+def dataset_arrays(data, name: str = "data") -> None:
+    """Every split of a dataset still holds finite numbers (its arrays can be changed after it was built)."""
+    for split in ("train", "val", "test"):
+        part = getattr(data, split)
+        numeric_array(part.X, f"{name}.{split}.X", 2, "(examples, features)")
+        numeric_array(part.y, f"{name}.{split}.y", 1, "(one target per example)")
 
 
 def index(k, length: int, name: str = "k") -> int:

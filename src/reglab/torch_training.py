@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from reglab._random import rng_for
-from reglab._validate import (class_labels, learning_rate, nonnegative, one_of, penalty_strength, positive_int,
+from reglab._validate import (class_labels, dataset_arrays, learning_rate, nonnegative, one_of, penalty_strength, positive_int,
                               positive_ints, sequence, torch_generator)
 from reglab._validate import rate as check_rate
 from reglab._validate import seed as check_seed
@@ -44,6 +44,7 @@ def train_linear_regression_torch(data: Dataset, weight_decay=0.0, lr=0.003, num
     """Minibatch training of y ≈ X w + b in PyTorch; style 'scratch' adds the penalty to the loss by hand."""
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset; got {type(data).__name__}")
+    dataset_arrays(data)
     weight_decay, lr = penalty_strength(weight_decay, "weight_decay"), learning_rate(lr)
     num_epochs, batch_size = positive_int(num_epochs, "num_epochs"), positive_int(batch_size, "batch_size")
     init_scale, _ = nonnegative(init_scale, "init_scale"), check_seed(seed)
@@ -162,6 +163,7 @@ def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), l
     lr, num_steps = learning_rate(lr), positive_int(num_steps, "num_steps")
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset (e.g. load_digits_split()); got {type(data).__name__}")
+    dataset_arrays(data)
     if data.train.X.shape[1] != 64:
         raise ValueError(f"data must hold 8x8 digits (64 pixels per example, from load_digits_split); got "
                          f"{data.train.X.shape[1]} features")

@@ -12,7 +12,7 @@ import numpy as np
 
 from reglab import models
 from reglab._random import rng_for
-from reglab._validate import (common_length, index, learning_rate, nonnegative, numeric_array, numpy_generator, one_of,
+from reglab._validate import (common_length, dataset_arrays, index, learning_rate, nonnegative, numeric_array, numpy_generator, one_of,
                               penalties, penalty_strength, positive_int, positive_ints, rate, same_kind, targets01)
 from reglab._validate import seed as check_seed
 from reglab.data import Dataset
@@ -127,6 +127,7 @@ def sweep_linear_regression(data: Dataset, weight_decays=(0.0,), l1s=None, lr=0.
     """
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset; got {type(data).__name__}")
+    dataset_arrays(data)
     weight_decays = penalties(weight_decays, "weight_decays", "weight_decay")
     l1s = np.zeros_like(weight_decays) if l1s is None else penalties(l1s, "l1s", "l1")
     check_seed(seed)
@@ -268,6 +269,7 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
     """
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset; got {type(data).__name__}")
+    dataset_arrays(data)
     hidden = positive_ints(hidden, "hidden")
     weight_decays = penalties(weight_decays, "weight_decays", "weight_decay")
     l1s = penalties(0.0 if l1s is None else l1s, "l1s", "l1")
