@@ -39,10 +39,17 @@ def test_both_conventions_keep_the_expected_activation(convention):
 
 
 def test_mixing_the_conventions_shifts_the_scale():
-    h = np.ones(10)
-    train_scale = dropout.dropout_train(h, 0.5, np.ones(10), "scale_at_test")  # no rescale in training
-    assert dropout.dropout_eval(h, 0.5, "inverted")[0] / train_scale[0] == 1.0
-    assert dropout.dropout_eval(h, 0.5, "scale_at_test")[0] == 0.5  # what the matching test time would give
+    drop_rate, h = 0.5, np.ones(100_000)
+    mask = dropout.bernoulli_mask(h.shape, drop_rate, rng=np.random.default_rng(0))
+    assert 0 < mask.mean() < 1  # a real mask: some units dropped, some kept
+    trained = dropout.dropout_train(h, drop_rate, mask, "scale_at_test")  # no rescale in training
+    np.testing.assert_array_equal(trained, mask)  # kept units pass unchanged, dropped ones are 0
+    inverted = dropout.dropout_train(h, drop_rate, mask, "inverted")
+    np.testing.assert_array_equal(inverted, 2.0 * mask)  # kept units are divided by the keep probability
+    # Matching test time reproduces the training mean; the other convention's test time is off by 1 / (1 - p).
+    assert dropout.dropout_eval(h, drop_rate, "scale_at_test").mean() == pytest.approx(trained.mean(), abs=MASK_TOL)
+    assert dropout.dropout_eval(h, drop_rate, "inverted").mean() / trained.mean() == pytest.approx(2.0, rel=0.01)
+    assert dropout.dropout_eval(h, drop_rate, "inverted").mean() == pytest.approx(inverted.mean(), abs=0.01)
 
 
 def test_numpy_and_torch_agree_given_the_same_mask():
@@ -54,15 +61,19 @@ def test_numpy_and_torch_agree_given_the_same_mask():
 
 
 def test_dropout_layer_matches_torch_functional_dropout_statistics():
-    X = torch.ones(2000, 500, dtype=torch.float64)
+    X = torch.rand(2000, 500, generator=torch.Generator().manual_seed(1), dtype=torch.float64) + 0.5  # never 0
     ours = dropout.dropout_layer(X, 0.3, torch.Generator().manual_seed(0))
     with torch.random.fork_rng():
         torch.manual_seed(0)
         theirs = torch.nn.functional.dropout(X, 0.3, training=True)
     for out in (ours, theirs):
-        kept = out[out != 0]
-        assert torch.allclose(kept, torch.full_like(kept, 1 / 0.7))
-        assert (out != 0).double().mean().item() == pytest.approx(0.7, abs=MASK_TOL)
+        kept = out != 0
+        torch.testing.assert_close(out[kept], X[kept] / 0.7, rtol=1e-15, atol=0)  # the same inverted scaling
+    kept_ours, kept_theirs = ((out != 0).double().mean().item() for out in (ours, theirs))
+    assert kept_ours == pytest.approx(kept_theirs, abs=2 * MASK_TOL) and kept_ours == pytest.approx(0.7, abs=MASK_TOL)
+    assert ours.mean().item() == pytest.approx(theirs.mean().item(), rel=0.005)  # both keep E[output] = E[X]
+    assert ours.std().item() == pytest.approx(theirs.std().item(), rel=0.005)
+    assert not torch.equal(ours != 0, theirs != 0)  # different generators: different masks, same statistics
 
 
 def test_edge_cases_zero_is_identity_one_is_zeros():

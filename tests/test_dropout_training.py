@@ -104,16 +104,24 @@ def test_digits_dropout_in_train_mode_is_noisy_but_repeatable_with_a_seed():
     assert tt.accuracy(model, digits.test) > max(scores)
 
 
-def test_scratch_dropout_module_matches_nn_dropout_modes():
+def test_scratch_dropout_module_matches_nn_dropout_in_both_modes():
     import torch
 
     from reglab import torch_training as tt
 
-    layer = tt.DropoutLayer(0.5, torch.Generator().manual_seed(0))
-    X = torch.ones(100, 100)
-    assert (layer(X) == 0).any()
-    layer.eval()
-    assert torch.equal(layer(X), X)
+    ours, theirs = tt.DropoutLayer(0.5, torch.Generator().manual_seed(0)), torch.nn.Dropout(0.5)
+    X = torch.rand(400, 500, generator=torch.Generator().manual_seed(1)) + 0.5  # no zeros of its own
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        outputs = {"ours": ours(X), "nn.Dropout": theirs(X)}
+    for name, out in outputs.items():
+        kept = out != 0
+        assert (out[kept] == X[kept] * 2).all(), name  # kept units are scaled by 1 / (1 - p)
+        assert kept.float().mean().item() == pytest.approx(0.5, abs=0.01), name
+        assert out.mean().item() == pytest.approx(X.mean().item(), rel=0.01), name
+    assert not torch.equal(outputs["ours"], ours(X))  # a fresh mask on every call in training mode
+    ours.eval(), theirs.eval()
+    assert torch.equal(ours(X), X) and torch.equal(theirs(X), X)  # eval mode: both the identity
 
 
 def test_mc_average_approaches_weight_scaling_closely_but_not_exactly(moons):

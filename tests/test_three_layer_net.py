@@ -67,6 +67,10 @@ def test_eval_mode_is_deterministic_and_uses_no_masks(problem):
     b, _ = net.forward(X, params)
     np.testing.assert_array_equal(a, b)
     assert cache["masks"] is None
+    relu = lambda z: np.maximum(z, 0)  # noqa: E731
+    hidden = relu(relu(X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"])
+    np.testing.assert_allclose(a, 1 / (1 + np.exp(-(hidden @ params["W3"] + params["b3"])[:, 0])), rtol=1e-12)
+    np.testing.assert_array_equal(net.predict(X, params), (a > 0.5).astype(float))
 
 
 def test_training_lowers_the_cost_with_and_without_dropout():

@@ -112,8 +112,15 @@ def test_batched_sweep_equals_a_loop_over_models(regression):
 
 
 def test_best_lambda_is_chosen_on_validation_not_test(regression):
+    import dataclasses
+
     sweep = train.sweep_linear_regression(regression, [0.0, 1.0, 30.0])
     assert sweep.best() == int(np.argmin(sweep.val_loss[:, -1]))
+    # Curves where validation and test disagree: validation must decide, and diverged runs never win.
+    val, test = np.array([[3.0, 2.0], [3.0, 1.0], [3.0, 1.5]]), np.array([[3.0, 0.5], [3.0, 2.0], [3.0, 1.0]])
+    staged = dataclasses.replace(sweep, val_loss=val, test_loss=test)
+    assert staged.best() == 1
+    assert dataclasses.replace(staged, failures=[None, "diverged", None]).best() == 2
 
 
 def test_l1_sparsity_rises_with_lambda_and_only_proximal_gives_exact_zeros(regression):
