@@ -8,6 +8,8 @@ import sys
 
 import numpy as np
 
+__all__ = ["is_tensor", "numeric_array", "positive_int", "real_number", "same_kind"]
+
 
 def is_tensor(x) -> bool:
     """True if x is a torch tensor (without importing torch when it is not loaded)."""

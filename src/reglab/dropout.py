@@ -9,6 +9,9 @@ import numpy as np
 
 from reglab._validate import is_tensor, real_number
 
+__all__ = ["CONVENTIONS", "bernoulli_mask", "check_rate", "dropout_eval", "dropout_layer", "dropout_train",
+           "input_dropout_penalty"]
+
 CONVENTIONS = ("inverted", "scale_at_test")
 
 
