@@ -46,7 +46,7 @@ def test_per_layer_rates_are_used_per_layer(moons):
 
 def test_training_loss_with_masks_is_noisier_than_without(moons):
     run = train.train_classifier(moons, drop_rate=0.5, **dict(presets.DROPOUT_SETTINGS, record_every=10))
-    noisy, clean = run.masked_loss[0, 20:], run.train_loss[0, 20:]
+    noisy, clean = run.masked_loss[20:], run.train_loss[20:]
     assert np.abs(np.diff(noisy)).mean() > 2 * np.abs(np.diff(clean)).mean()
 
 

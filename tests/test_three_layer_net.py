@@ -73,10 +73,10 @@ def test_eval_mode_is_deterministic_and_uses_no_masks(problem):
 def test_training_lowers_the_cost_with_and_without_dropout():
     moons = data.make_noisy_moons(label_noise=0.0, seed=0)
     for rates in [(0.0, 0.0), (0.2, 0.2)]:
-        net_run = net.train(moons.train.X, moons.train.y, (2, 20, 10, 1), rates, lr=0.3, num_epochs=1500)
-        params, costs = net_run.params, net_run.costs
-        assert costs[-1] < 0.5 * costs[0]
-        assert (net.predict(moons.test.X, params) == moons.test.y).mean() > 0.9
+        run = net.train(moons.train.X, moons.train.y, (2, 20, 10, 1), rates, lr=0.3, num_epochs=1500)
+        assert run.costs[-1] < 0.5 * run.costs[0]
+        assert run.epochs.tolist() == list(range(0, 1501, 100)) and len(run.costs) == len(run.epochs)
+        assert (net.predict(moons.test.X, run.params) == moons.test.y).mean() > 0.9
 
 
 @pytest.mark.parametrize("call, error, fragment", [
