@@ -212,7 +212,7 @@ def test_a_classifier_sweep_is_a_sequence_of_runs_like_a_single_run(moons):
         assert getattr(single, name).shape == (3,), name
         np.testing.assert_allclose(getattr(sweep[1], name), getattr(single, name), rtol=1e-10)
     np.testing.assert_array_equal(single.epochs, [0, 20, 40])
-    assert single.failure is None and single.drop_rates.shape == (2,)
+    assert single.failure is None and single.drop_rates.shape == (2,) and single.hidden_sizes == (32, 32)
     # params keep a model axis of length 1, so reglab.models applies to a run's parameters directly
     np.testing.assert_allclose(models.predict_proba(single.params, moons.test.X)[0],
                                models.predict_proba(sweep[1].params, moons.test.X)[0], rtol=1e-10)

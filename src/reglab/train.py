@@ -252,6 +252,11 @@ class ClassifierRun:
     grid: np.ndarray | None = None
     grid_probs: np.ndarray | None = None
 
+    @property
+    def hidden_sizes(self) -> tuple:
+        """Widths of the hidden layers."""
+        return tuple(W.shape[-1] for W, _ in self.params[:-1])
+
 
 @dataclass
 class ClassifierSweep:
@@ -410,7 +415,10 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
 
 def train_classifier(data: Dataset, weight_decay=0.0, l1=0.0, drop_rate=0.0, drop_rates=None, hidden_sizes=(32, 32),
                      activation="tanh", lr=0.01, num_epochs=1000, seed=0, record_every=25) -> ClassifierRun:
-    """One MLP classifier (see sweep_classifier): drop_rate for every hidden layer, or drop_rates one per layer."""
+    """One MLP classifier trained with full-batch Adam (one step is one epoch; see sweep_classifier).
+
+    drop_rate: one rate for every hidden layer; or drop_rates: one rate per hidden layer.
+    """
     if drop_rates is not None and drop_rate != 0.0:
         raise ValueError(f"give drop_rate (one rate for every hidden layer) or drop_rates (one per hidden layer), "
                          f"not both; got drop_rate={drop_rate!r} and drop_rates={drop_rates!r}")
