@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from reglab import data, train, widgets
+from reglab import data, presets, train, widgets
 
 MOVES = 20
 
@@ -66,9 +66,9 @@ def main():
     print(f"{'sweep over 50 λ, Python loop over models (for comparison)':<58} {1000 * loop:8.1f} ms   "
           f"({1000 * loop / batched:.0f}x slower)")
 
-    moons, rates = widgets.default_data("dropout"), [round(0.1 * i, 1) for i in range(10)]
-    batched = 1000 * timed(lambda: train.sweep_classifier(moons, drop_rates=rates, **widgets.DROPOUT_SETTINGS))
-    loop = 1000 * timed(lambda: [train.train_classifier(moons, drop_rates=r, **widgets.DROPOUT_SETTINGS)
+    moons, rates = presets.default_data("dropout"), [round(0.1 * i, 1) for i in range(10)]
+    batched = 1000 * timed(lambda: train.sweep_classifier(moons, drop_rates=rates, **presets.DROPOUT_SETTINGS))
+    loop = 1000 * timed(lambda: [train.train_classifier(moons, drop_rate=r, **presets.DROPOUT_SETTINGS)
                                  for r in rates])
     print(f"{'sweep over 10 drop rates, batched (all models at once)':<58} {batched:8.1f} ms")
     print(f"{'sweep over 10 drop rates, Python loop over models':<58} {loop:8.1f} ms   ({loop / batched:.1f}x slower)")

@@ -37,7 +37,7 @@ def _sweep(**changes):
 
 
 def _cache():
-    return net.forward(np.ones((3, 2)), NET)[1]
+    return net.forward(np.ones((3, 2)), NET)
 
 
 ROWS = [
@@ -183,15 +183,15 @@ ROWS = [
      ["seed must be a non-negative integer", "-3"]),
     ("sweep data as a tuple", lambda: train.sweep_linear_regression((REG.train.X, REG.train.y)), TypeError,
      ["data must be a reglab.data.Dataset", "tuple"]),
-    ("history index out of range", lambda: _sweep().history(5), ValueError, ["k must be an index", "-2 to 1", "5"]),
+    ("history index out of range", lambda: _sweep()[5], ValueError, ["k must be an index", "-2 to 1", "5"]),
     ("weight_decay_step shapes", lambda: train.weight_decay_step(np.ones(2), np.ones(3), 0.1, 0.1), ValueError,
      ["w has shape (2,) but grad has shape (3,)"]),
     ("minibatches batch_size 0", lambda: list(train.minibatches(10, 0, 1, np.random.default_rng(0))), ValueError,
      ["batch_size", "positive integer", "got 0"]),
     ("classifier record_every 0", lambda: train.sweep_classifier(MOONS, record_every=0), ValueError,
      ["record_every", "positive integer", "got 0"]),
-    ("classifier hidden as an int", lambda: train.sweep_classifier(MOONS, hidden=32), TypeError,
-     ["hidden must be a list or tuple of positive integers", "32"]),
+    ("classifier hidden as an int", lambda: train.sweep_classifier(MOONS, hidden_sizes=32), TypeError,
+     ["hidden_sizes must be a list or tuple of positive integers", "32"]),
     ("classifier drop rate 1", lambda: train.sweep_classifier(MOONS, drop_rates=[1.0]), ValueError,
      ["drop_rates entries", "excluding 1"]),
     ("classifier drop rate True", lambda: train.sweep_classifier(MOONS, drop_rates=[True]), TypeError,
@@ -202,9 +202,9 @@ ROWS = [
      ["data.train.y must hold class labels 0 and 1"]),
     ("classifier validation labels 0/2", lambda: train.sweep_classifier(_moons_with("val", y=2 * Y2)), ValueError,
      ["data.val.y must hold class labels 0 and 1", "2.0"]),
-    ("classifier model index", lambda: _classifier_run().model(3), ValueError, ["k must be an index", "3"]),
+    ("classifier model index", lambda: _classifier_run()[3], ValueError, ["k must be an index", "3"]),
     # --- three_layer_net ---
-    ("init_params string dims", lambda: net.init_params("abcd"), TypeError, ["layer_dims", "list or tuple"]),
+    ("init_params string dims", lambda: net.init_params("abcd"), TypeError, ["layer_sizes", "list or tuple"]),
     ("forward wrong width", lambda: net.forward(np.ones((3, 5)), NET), ValueError,
      ["X has 5 features per example", "W1 takes 2"]),
     ("forward params missing", lambda: net.forward(np.ones((3, 2)), {"W1": np.ones((2, 4))}), TypeError,
@@ -220,7 +220,7 @@ ROWS = [
      ["weight_decay must be >= 0", "weight_decay=-1"]),
     ("backward not a cache", lambda: net.backward(np.ones(3), {}), TypeError, ["cache must be the cache dict"]),
     ("train layer_dims mismatch", lambda: net.train(X2, Y2, (3, 4, 3, 1)), ValueError,
-     ["layer_dims[0] must be the number of features of X (2)", "got 3"]),
+     ["layer_sizes[0] must be the number of features of X (2)", "got 3"]),
     # --- torch_training ---
     ("torch negative init_scale", lambda: tt.train_linear_regression_torch(REG, init_scale=-1), ValueError,
      ["init_scale must be >= 0", "init_scale=-1"]),
@@ -233,8 +233,8 @@ ROWS = [
     ("make_optimizer lr 0", lambda: tt.make_optimizer("sgd", torch.ones(2, requires_grad=True),
                                                       torch.ones((), requires_grad=True), 0, 0.0), ValueError,
      ["lr must be > 0"]),
-    ("digits_mlp hidden 0", lambda: tt.digits_mlp((0.0, 0.0), hidden=(0,)), ValueError,
-     ["hidden entries", "positive integer", "got 0"]),
+    ("digits_mlp hidden 0", lambda: tt.digits_mlp((0.0, 0.0), hidden_sizes=(0,)), ValueError,
+     ["hidden_sizes entries", "positive integer", "got 0"]),
     ("digits_mlp scratch without generator", lambda: tt.digits_mlp((0.5, 0.0, 0.0), dropout="scratch"), TypeError,
      ["generator must be a torch.Generator", "dropout='scratch'"]),
     ("DropoutLayer rate 2", lambda: tt.DropoutLayer(2, torch.Generator()), ValueError,

@@ -3,17 +3,17 @@
 import numpy as np
 import pytest
 
-from reglab import scrubbers, train, widgets
+from reglab import presets, scrubbers, train, widgets
 
 
 @pytest.fixture(scope="module")
 def moons():
-    return widgets.default_data("dropout")
+    return presets.default_data("dropout")
 
 
 @pytest.fixture(scope="module")
 def sweep(moons):
-    return train.sweep_classifier(moons, drop_rates=[0.0, 0.5, 0.9], **widgets.DROPOUT_SETTINGS)
+    return train.sweep_classifier(moons, drop_rates=[0.0, 0.5, 0.9], **presets.DROPOUT_SETTINGS)
 
 
 def test_without_dropout_the_network_overfits_the_noisy_labels(sweep, moons):
@@ -29,33 +29,33 @@ def test_moderate_dropout_generalises_better_and_extreme_dropout_underfits(sweep
 
 
 def test_batched_rates_equal_single_runs(moons):
-    settings = dict(widgets.DROPOUT_SETTINGS, num_steps=40, record_every=20)
+    settings = dict(presets.DROPOUT_SETTINGS, num_epochs=40, record_every=20)
     batched = train.sweep_classifier(moons, drop_rates=[0.0, 0.3, 0.6], **settings)
     for k, rate in enumerate([0.0, 0.3, 0.6]):
-        single = train.train_classifier(moons, drop_rates=rate, **settings)
-        np.testing.assert_allclose(batched.test_loss[k], single.test_loss[0], rtol=1e-12)
+        single = train.train_classifier(moons, drop_rate=rate, **settings)
+        np.testing.assert_allclose(batched.test_loss[k], single.test_loss, rtol=1e-12)
 
 
 def test_per_layer_rates_are_used_per_layer(moons):
-    settings = dict(widgets.DROPOUT_SETTINGS, num_steps=40)
+    settings = dict(presets.DROPOUT_SETTINGS, num_epochs=40)
     run = train.train_classifier(moons, drop_rates=(0.2, 0.5), **settings)
-    np.testing.assert_array_equal(run.drop_rates, [[0.2, 0.5]])
+    np.testing.assert_array_equal(run.drop_rates, [0.2, 0.5])
     other = train.train_classifier(moons, drop_rates=(0.5, 0.2), **settings)
     assert not np.allclose(run.test_loss, other.test_loss)
 
 
 def test_training_loss_with_masks_is_noisier_than_without(moons):
-    run = train.train_classifier(moons, drop_rates=0.5, **dict(widgets.DROPOUT_SETTINGS, record_every=10))
-    noisy, clean = run.masked_loss[0, 20:], run.train_loss[0, 20:]
+    run = train.train_classifier(moons, drop_rate=0.5, **dict(presets.DROPOUT_SETTINGS, record_every=10))
+    noisy, clean = run.masked_loss[20:], run.train_loss[20:]
     assert np.abs(np.diff(noisy)).mean() > 2 * np.abs(np.diff(clean)).mean()
 
 
 def test_explorer_retrains_on_a_slider_move_and_caches(moons):
     app = widgets.dropout_explorer(drop_rate=0.5)
-    picture, accuracy = bytes(app.image.value), app.result.run.test_acc[0, -1]
+    picture, accuracy = bytes(app.image.value), app.result.run.test_acc[-1]
     app.slider.value = 0.0
     assert app.result.drop_rate == 0.0 and bytes(app.image.value) != picture
-    assert app.result.run.test_acc[0, -1] < accuracy and "drop rate 0" in app.status.value
+    assert app.result.run.test_acc[-1] < accuracy and "drop rate 0" in app.status.value
     first = app.result
     app.slider.value = 0.5
     app.slider.value = 0.0
@@ -76,8 +76,8 @@ def test_website_scrubber_has_at_least_10_rates():
 @pytest.mark.parametrize("call, fragment", [
     (lambda m: widgets.dropout_update(1.2, m), "drop_rate must be between 0 and 1"),
     (lambda m: widgets.dropout_explorer(drop_rate=0.33), "one of the slider's values"),
-    (lambda m: train.sweep_classifier(m, drop_rates=[(0.1, 0.2, 0.3)], num_steps=2), "one per hidden layer"),
-    (lambda m: train.sweep_classifier(m, weight_decays=[0, 1], drop_rates=[0, 0.1, 0.2], num_steps=2),
+    (lambda m: train.sweep_classifier(m, drop_rates=[(0.1, 0.2, 0.3)], num_epochs=2), "one per hidden layer"),
+    (lambda m: train.sweep_classifier(m, weight_decays=[0, 1], drop_rates=[0, 0.1, 0.2], num_epochs=2),
      "one per model"),
 ])
 def test_bad_settings(moons, call, fragment):
@@ -92,8 +92,9 @@ def test_digits_dropout_in_train_mode_is_noisy_but_repeatable_with_a_seed():
     from reglab import torch_training as tt
 
     digits = data.load_digits_split(seed=0)
-    model, losses = tt.train_digits(digits, drop_rates=(0.2, 0.5, 0.5), num_steps=60, seed=0)
-    again, _ = tt.train_digits(digits, drop_rates=(0.2, 0.5, 0.5), num_steps=60, seed=0)
+    digits_run = tt.train_digits(digits, drop_rates=(0.2, 0.5, 0.5), num_epochs=60, seed=0)
+    model, losses = digits_run.model, digits_run.losses
+    again = tt.train_digits(digits, drop_rates=(0.2, 0.5, 0.5), num_epochs=60, seed=0).model
     assert tt.accuracy(model, digits.test) == tt.accuracy(again, digits.test)  # seeded training repeats
     state = torch.get_rng_state()
     model.train()
@@ -127,8 +128,8 @@ def test_scratch_dropout_module_matches_nn_dropout_in_both_modes():
 def test_mc_average_approaches_weight_scaling_closely_but_not_exactly(moons):
     from reglab import models
 
-    run = train.train_classifier(moons, drop_rates=0.5, **widgets.DROPOUT_SETTINGS)
-    weights = run.model(0)
+    run = train.train_classifier(moons, drop_rate=0.5, **presets.DROPOUT_SETTINGS)
+    weights = run.params
     deterministic = models.predict_proba(weights, moons.test.X, "relu")[0]
     samples = models.mc_dropout_predict(weights, moons.test.X, drop_rates=(0.5, 0.5), num_samples=400, seed=0)
     gaps = [np.abs(samples[:k].mean(0) - deterministic).mean() for k in (1, 20, 400)]
@@ -142,7 +143,7 @@ def test_mc_average_approaches_weight_scaling_closely_but_not_exactly(moons):
 def test_mc_dropout_is_seeded_and_checks_its_rates(moons):
     from reglab import models
 
-    weights = train.train_classifier(moons, drop_rates=0.5, **dict(widgets.DROPOUT_SETTINGS, num_steps=20)).model(0)
+    weights = train.train_classifier(moons, drop_rate=0.5, **dict(presets.DROPOUT_SETTINGS, num_epochs=20)).params
     a = models.mc_dropout_predict(weights, moons.test.X[:5], (0.5, 0.5), num_samples=7, seed=1)
     b = models.mc_dropout_predict(weights, moons.test.X[:5], (0.5, 0.5), num_samples=7, seed=1)
     np.testing.assert_array_equal(a, b)

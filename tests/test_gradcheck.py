@@ -29,10 +29,10 @@ def functions(problem, weight_decay, dropout, bug=None):
     rates, fixed = ((0.3, 0.3), masks) if dropout else ((0.0, 0.0), None)
 
     def loss(p):
-        return net.cost(net.forward(X, p, rates, masks=fixed)[1], y, weight_decay)
+        return net.cost(net.forward(X, p, rates, masks=fixed), y, weight_decay)
 
     def gradient(p):
-        return pb.buggy_backward(y, net.forward(X, p, rates, masks=fixed)[1], weight_decay, bug)
+        return pb.buggy_backward(y, net.forward(X, p, rates, masks=fixed), weight_decay, bug)
 
     return loss, gradient
 
@@ -44,7 +44,7 @@ def test_correct_gradients_pass_below_1e_7(problem, weight_decay, dropout):
     assert report.passed and report.overall < 1e-7 and report.suspects() == []
     real = gc.check_gradients(loss, problem[2], lambda p: net.backward(
         problem[1], net.forward(problem[0], p, (0.3, 0.3) if dropout else (0, 0),
-                                masks=problem[3] if dropout else None)[1], weight_decay))
+                                masks=problem[3] if dropout else None), weight_decay))
     assert real.overall < 1e-7, "reglab's own backward pass agrees too"
 
 
@@ -70,10 +70,10 @@ def test_dropout_breaks_the_check_unless_the_mask_is_held_fixed(problem):
     draws = np.random.default_rng(1)
 
     def loss_fresh_masks(p):  # a new mask at every evaluation, as in training
-        return net.cost(net.forward(X, p, (0.3, 0.3), rng=draws)[1], y, weight_decay)
+        return net.cost(net.forward(X, p, (0.3, 0.3), rng=draws), y, weight_decay)
 
     def gradient_one_mask(p):
-        return net.backward(y, net.forward(X, p, (0.3, 0.3), rng=np.random.default_rng(0))[1], weight_decay)
+        return net.backward(y, net.forward(X, p, (0.3, 0.3), rng=np.random.default_rng(0)), weight_decay)
 
     assert gc.check_gradients(loss_fresh_masks, params, gradient_one_mask).overall > gc.BUG
 
@@ -82,10 +82,10 @@ def test_leaving_the_penalty_out_of_the_cost_fails(problem):
     X, y, params, _ = problem
 
     def loss_without_penalty(p):
-        return net.cost(net.forward(X, p)[1], y, 0.0)
+        return net.cost(net.forward(X, p), y, 0.0)
 
     def gradient_with_penalty(p):
-        return net.backward(y, net.forward(X, p)[1], 0.1)
+        return net.backward(y, net.forward(X, p), 0.1)
 
     report = gc.check_gradients(loss_without_penalty, params, gradient_with_penalty)
     assert not report.passed and set(report.suspects()) == {"W1", "W2", "W3"}
@@ -96,7 +96,8 @@ def test_relative_error_and_vector_helpers():
     assert gc.relative_error([1.0, 0.0], [-1.0, 0.0]) == 1.0
     assert gc.relative_error([3.0], [3.0]) == 0.0
     params = {"W": np.arange(6.0).reshape(2, 3), "b": np.array([7.0])}
-    theta, spec = gc.params_to_vector(params)
+    flat_params = gc.params_to_vector(params)
+    theta, spec = flat_params.theta, flat_params.spec
     np.testing.assert_array_equal(theta, np.r_[np.arange(6.0), 7.0])
     back = gc.vector_to_params(theta, spec)
     assert back.keys() == params.keys() and all(np.array_equal(back[k], params[k]) for k in params)
@@ -221,7 +222,8 @@ def test_a_mystery_bug_is_found_by_the_report(problem):
     X, y, params, _ = problem
     for seed in range(4):
         mystery = pb.MysteryBackward(seed)
-        name, _, affected = mystery.reveal()
-        report = gc.check_gradients(lambda p: net.cost(net.forward(X, p)[1], y, 0.1), params,
-                                    lambda p: mystery(y, net.forward(X, p)[1], 0.1))
+        revealed = mystery.reveal()
+        name, affected = revealed.name, revealed.affected
+        report = gc.check_gradients(lambda p: net.cost(net.forward(X, p), y, 0.1), params,
+                                    lambda p: mystery(y, net.forward(X, p), 0.1))
         assert sorted(report.suspects()) == affected and name not in repr(mystery)

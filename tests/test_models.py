@@ -15,9 +15,9 @@ def numerical_gradients(params, X, y, activation, masks, eps=1e-6):
             for idx in np.ndindex(array.shape):
                 old = array[idx]
                 array[idx] = old + eps
-                plus = models.bce_with_logits(models.mlp_forward(params, X, activation, masks)[0], y)[0].sum()
+                plus = models.bce_with_logits(models.mlp_forward(params, X, activation, masks).logits, y)[0].sum()
                 array[idx] = old - eps
-                minus = models.bce_with_logits(models.mlp_forward(params, X, activation, masks)[0], y)[0].sum()
+                minus = models.bce_with_logits(models.mlp_forward(params, X, activation, masks).logits, y)[0].sum()
                 array[idx] = old
                 g[idx] = (plus - minus) / (2 * eps)
             layer.append(g)
@@ -34,7 +34,8 @@ def test_backward_matches_central_differences(activation, with_masks):
         b[...] = rng.normal(0, 0.1, b.shape)  # non-zero biases keep ReLU away from its kink
     X, y = rng.normal(size=(7, 2)), (rng.random(7) > 0.5).astype(float)
     masks = [(rng.random((2, 7, 5)) > 0.3) / 0.7, (rng.random((2, 7, 4)) > 0.3) / 0.7] if with_masks else None
-    logits, cache = models.mlp_forward(params, X, activation, masks)
+    forward_pass = models.mlp_forward(params, X, activation, masks)
+    logits, cache = forward_pass.logits, forward_pass.cache
     _, dlogits = models.bce_with_logits(logits, y)
     analytic = models.mlp_backward(params, cache, dlogits, activation, masks)
     numeric = numerical_gradients(params, X, y, activation, masks)

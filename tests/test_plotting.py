@@ -13,10 +13,11 @@ from reglab import norms, plotting
 
 CHAIN = norms.norm_chain(np.random.default_rng(0).standard_normal((500, 5)))
 HELPERS = {
-    "unit balls": lambda ax=None: plotting.plot_unit_balls(ax=ax),
-    "one ball": lambda ax=None: plotting.plot_unit_ball(0.5, norms.check_norm_axioms(
+    "unit balls": lambda ax=None: plotting.plot_unit_balls(norms.unit_balls(), ax=ax),
+    "one ball": lambda ax=None: plotting.plot_unit_ball(norms.unit_ball(0.5), 0.5, norms.check_norm_axioms(
         lambda v: norms.quasi_norm(v, 0.5)), ax=ax),
-    "constrained minimum": lambda ax=None: plotting.plot_constrained_minimum(np.array([1.5, 1.2]), 1, ax=ax),
+    "constrained minimum": lambda ax=None: plotting.plot_constrained_minimum(
+        norms.constrained_problem(np.array([1.5, 1.2]), 1), ax=ax),
     "norm ratios": lambda ax=None: plotting.plot_norm_ratios(CHAIN, ax=ax),
 }
 
@@ -39,19 +40,21 @@ def test_helper_draws_into_the_given_axes(name):
 
 
 def test_l1_vs_l2_geometry_has_two_panels_with_the_constrained_minima():
-    fig = plotting.plot_l1_vs_l2_geometry(np.array([1.5, 1.2]), curvature=np.array([[2.0, 0.5], [0.5, 1.0]]))
+    curvature = np.array([[2.0, 0.5], [0.5, 1.0]])
+    fig = plotting.plot_l1_vs_l2_geometry([norms.constrained_problem(np.array([1.5, 1.2]), p, curvature=curvature)
+                                           for p in (1, 2)])
     assert len(fig.axes) == 2
     assert "(1.00, 0.00)" in " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
 
 
 def test_unit_ball_verdict_in_title():
     report = norms.check_norm_axioms(lambda v: norms.quasi_norm(v, 0.5))
-    assert "not a norm" in plotting.plot_unit_ball(0.5, report).axes[0].get_title()
-    assert plotting.plot_unit_ball(math.inf).axes[0].get_title().endswith("p = ∞")
+    assert "not a norm" in plotting.plot_unit_ball(norms.unit_ball(0.5), 0.5, report).axes[0].get_title()
+    assert plotting.plot_unit_ball(norms.unit_ball(math.inf), math.inf).axes[0].get_title().endswith("p = ∞")
 
 
 def test_book_figures_show_themselves_as_png_in_a_notebook():
-    assert plotting.plot_unit_balls()._repr_png_().startswith(b"\x89PNG")
+    assert plotting.plot_unit_balls(norms.unit_balls())._repr_png_().startswith(b"\x89PNG")
 
 
 def test_house_style_is_applied_only_inside_the_block():
@@ -76,13 +79,13 @@ def _weight_decay_figures():
     history = train.train_linear_regression(regression, weight_decay=3)
     sweep = train.sweep_linear_regression(regression, [0.0, 0.1, 3.0])
     moons = data.make_noisy_moons()
-    clf = train.train_classifier(moons, weight_decay=0.003, num_steps=50)
+    clf = train.train_classifier(moons, weight_decay=0.003, num_epochs=50)
     return {
         "loss curves": plotting.plot_loss_curves(history),
         "regression run": plotting.plot_regression_run(history),
         "trade-off": plotting.plot_tradeoff(sweep, best=sweep.best()),
         "sparsity": plotting.plot_sparsity([0.1, 1.0], {"L1": [1, 5]}, total=200),
-        "boundary": plotting.plot_decision_boundary(clf, 0, moons),
+        "boundary": plotting.plot_decision_boundary(clf, moons),
         "classifier run": plotting.plot_classifier_run(clf, moons),
     }
 

@@ -16,7 +16,7 @@ def numerical_gradient(X, y, params, weight_decay, masks, drop_rates, eps=1e-6):
             values = []
             for shift in (eps, -eps):
                 params[name][idx] = old + shift
-                values.append(net.cost(net.forward(X, params, drop_rates, masks=masks)[1], y, weight_decay))
+                values.append(net.cost(net.forward(X, params, drop_rates, masks=masks), y, weight_decay))
             params[name][idx] = old
             g[idx] = (values[0] - values[1]) / (2 * eps)
         grads["d" + name] = g
@@ -38,7 +38,7 @@ def problem():
 def test_backward_matches_central_differences_with_masks_held_fixed(problem, weight_decay, drop_rates):
     X, y, params, rng = problem
     masks = (rng.random((12, 5)) >= drop_rates[0], rng.random((12, 4)) >= drop_rates[1]) if drop_rates[0] else None
-    _, cache = net.forward(X, params, drop_rates, masks=masks)
+    cache = net.forward(X, params, drop_rates, masks=masks)
     analytic = net.backward(y, cache, weight_decay)
     numeric = numerical_gradient(X, y, params, weight_decay, masks, drop_rates)
     for name, g in numeric.items():
@@ -48,14 +48,14 @@ def test_backward_matches_central_differences_with_masks_held_fixed(problem, wei
 def test_a_backward_pass_that_forgets_the_masks_is_wrong(problem):
     X, y, params, rng = problem
     masks = (rng.random((12, 5)) >= 0.5, rng.random((12, 4)) >= 0.5)
-    _, cache = net.forward(X, params, (0.5, 0.5), masks=masks)
+    cache = net.forward(X, params, (0.5, 0.5), masks=masks)
     numeric = numerical_gradient(X, y, params, 0.0, masks, (0.5, 0.5))
     forgetful = net.backward(y, dict(cache, masks=None))  # same activations, masks not applied on the way back
     assert not np.allclose(forgetful["dW1"], numeric["dW1"], rtol=1e-3)
     # On one example, a dropped hidden unit passes no gradient back to its incoming weights.
     one_example = (masks[0][:1], masks[1][:1])
     assert (~one_example[0]).any()
-    _, cache_one = net.forward(X[:1], params, (0.5, 0.5), masks=one_example)
+    cache_one = net.forward(X[:1], params, (0.5, 0.5), masks=one_example)
     dW1 = net.backward(y[:1], cache_one)["dW1"]
     np.testing.assert_array_equal(dW1[:, ~one_example[0][0]], 0.0)
     assert np.abs(dW1[:, one_example[0][0]]).sum() > 0
@@ -63,8 +63,9 @@ def test_a_backward_pass_that_forgets_the_masks_is_wrong(problem):
 
 def test_eval_mode_is_deterministic_and_uses_no_masks(problem):
     X, _, params, _ = problem
-    a, cache = net.forward(X, params)
-    b, _ = net.forward(X, params)
+    cache = net.forward(X, params)
+    a = cache["A3"]
+    b = net.forward(X, params)["A3"]
     np.testing.assert_array_equal(a, b)
     assert cache["masks"] is None
     relu = lambda z: np.maximum(z, 0)  # noqa: E731
@@ -76,13 +77,14 @@ def test_eval_mode_is_deterministic_and_uses_no_masks(problem):
 def test_training_lowers_the_cost_with_and_without_dropout():
     moons = data.make_noisy_moons(label_noise=0.0, seed=0)
     for rates in [(0.0, 0.0), (0.2, 0.2)]:
-        params, costs = net.train(moons.train.X, moons.train.y, (2, 20, 10, 1), rates, lr=0.3, num_iterations=1500)
-        assert costs[-1] < 0.5 * costs[0]
-        assert (net.predict(moons.test.X, params) == moons.test.y).mean() > 0.9
+        run = net.train(moons.train.X, moons.train.y, (2, 20, 10, 1), rates, lr=0.3, num_epochs=1500)
+        assert run.costs[-1] < 0.5 * run.costs[0]
+        assert run.epochs.tolist() == list(range(0, 1501, 100)) and len(run.costs) == len(run.epochs)
+        assert (net.predict(moons.test.X, run.params) == moons.test.y).mean() > 0.9
 
 
 @pytest.mark.parametrize("call, error, fragment", [
-    (lambda p: net.init_params((2, 3, 1)), ValueError, "layer_dims must be"),
+    (lambda p: net.init_params((2, 3, 1)), ValueError, "layer_sizes must be"),
     (lambda p: net.forward(np.ones((2, 3)), p, (0.5, 0.5)), TypeError, "dropout needs rng"),
     (lambda p: net.forward(np.ones((2, 3)), p, (1.0, 0.5), rng=np.random.default_rng(0)), ValueError, "excluding 1"),
     (lambda p: net.forward(np.ones((2, 3)), p, (0.5,)), ValueError, "one rate per hidden layer"),

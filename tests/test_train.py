@@ -152,7 +152,7 @@ def test_adamw_decays_much_harder_than_adam_with_l2(regression):
 
 
 def test_classifier_weight_decay_trades_fit_for_generalisation(moons):
-    sweep = train.sweep_classifier(moons, [0.0, 0.003, 0.3], num_steps=500, lr=0.02, record_every=50)
+    sweep = train.sweep_classifier(moons, [0.0, 0.003, 0.3], num_epochs=500, lr=0.02, record_every=50)
     train_acc, test_acc = sweep.train_acc[:, -1], sweep.test_acc[:, -1]
     assert train_acc[0] > 0.98 and test_acc[1] > test_acc[0] + 0.02  # overfits, then generalises better
     assert test_acc[2] < 0.6 and sweep.w_norm[2, -1] < 0.1            # far too much decay: a constant
@@ -160,16 +160,16 @@ def test_classifier_weight_decay_trades_fit_for_generalisation(moons):
 
 
 def test_classifier_sweep_equals_single_runs(moons):
-    sweep = train.sweep_classifier(moons, [0.0, 0.01], num_steps=60, record_every=20)
-    single = train.train_classifier(moons, weight_decay=0.01, num_steps=60, record_every=20)
-    np.testing.assert_allclose(sweep.test_loss[1], single.test_loss[0], rtol=1e-10)
+    sweep = train.sweep_classifier(moons, [0.0, 0.01], num_epochs=60, record_every=20)
+    single = train.train_classifier(moons, weight_decay=0.01, num_epochs=60, record_every=20)
+    np.testing.assert_allclose(sweep.test_loss[1], single.test_loss, rtol=1e-10)
 
 
 def test_large_weight_decay_keeps_tanh_units_in_their_linear_region(moons):
-    sweep = train.sweep_classifier(moons, [0.0, 0.03], num_steps=300, lr=0.02)
+    sweep = train.sweep_classifier(moons, [0.0, 0.03], num_epochs=300, lr=0.02)
     linear = models.linear_region_fraction(sweep.params, moons.test.X)
     assert linear.shape == (2,) and linear[1] > linear[0] + 0.2
-    _, cache = models.mlp_forward(sweep.model(1), moons.test.X, "tanh")
+    cache = models.mlp_forward(sweep[1].params, moons.test.X, "tanh").cache
     by_hand = np.mean(np.concatenate([np.abs(z[0]).ravel() < 0.5 for _, z, _ in cache[:-1]]))
     assert linear[1] == pytest.approx(by_hand)
 
@@ -196,3 +196,65 @@ BAD = [
 def test_bad_input_raises_a_clear_error(regression, call, error, fragment):
     with pytest.raises(error, match=fragment):
         call(regression)
+
+
+def test_a_regression_sweep_is_a_sequence_of_runs(regression):
+    lams = [0.0, 0.3, 3.0]
+    sweep = train.sweep_linear_regression(regression, lams)
+    runs = list(sweep)
+    assert len(sweep) == len(runs) == 3 and all(isinstance(r, train.RegressionRun) for r in runs)
+    assert [r.weight_decay for r in runs] == lams and sweep[-1].weight_decay == 3.0
+    np.testing.assert_array_equal(sweep[1].val_loss, sweep.val_loss[1])
+    np.testing.assert_array_equal(sweep[2].w, sweep.W[2])
+    with pytest.raises(IndexError):
+        sweep[3]
+
+
+def test_a_classifier_sweep_is_a_sequence_of_runs_like_a_single_run(moons):
+    sweep = train.sweep_classifier(moons, [0.0, 0.01], num_epochs=40, record_every=20)
+    single = train.train_classifier(moons, weight_decay=0.01, num_epochs=40, record_every=20)
+    assert isinstance(single, train.ClassifierRun) and isinstance(sweep[1], train.ClassifierRun)
+    assert len(sweep) == 2 and [r.weight_decay for r in sweep] == [0.0, 0.01]
+    for name in ("train_loss", "masked_loss", "val_loss", "test_loss", "train_acc", "val_acc", "test_acc", "w_norm"):
+        assert getattr(single, name).shape == (3,), name
+        np.testing.assert_allclose(getattr(sweep[1], name), getattr(single, name), rtol=1e-10)
+    np.testing.assert_array_equal(single.epochs, [0, 20, 40])
+    assert single.failure is None and single.drop_rates.shape == (2,) and single.hidden_sizes == (32, 32)
+    # params keep a model axis of length 1, so reglab.models applies to a run's parameters directly
+    np.testing.assert_allclose(models.predict_proba(single.params, moons.test.X)[0],
+                               models.predict_proba(sweep[1].params, moons.test.X)[0], rtol=1e-10)
+
+
+def test_the_probability_grid_is_the_model_s_prediction_on_the_plane(moons):
+    run = train.train_classifier(moons, weight_decay=0.003, num_epochs=30)
+    points = models.plane_points(run.grid)
+    expected = models.predict_proba(run.params, points)[0].reshape(len(run.grid), len(run.grid))
+    np.testing.assert_allclose(run.grid_probs, expected, rtol=1e-12)
+    assert points[1, 0] > points[0, 0] and points[1, 1] == points[0, 1]   # rows follow the second feature
+
+
+def test_best_chooses_on_validation_data_and_refuses_test_metrics(moons):
+    sweep = train.sweep_classifier(moons, [0.0, 0.003, 0.3], num_epochs=200, lr=0.02, record_every=100)
+    assert sweep.best() == int(np.argmax(sweep.val_acc[:, -1]))
+    assert sweep.best(metric="val_loss") == int(np.argmin(sweep.val_loss[:, -1]))
+    for metric in ("test_acc", "test_loss", "train_acc"):
+        with pytest.raises(ValueError, match="metric must be one of .*validation"):
+            sweep.best(metric=metric)
+    with pytest.raises(ValueError, match="metric must be one of"):
+        train.sweep_linear_regression(data.make_high_dim_regression(), [0.0, 1.0]).best(metric="test_loss")
+
+
+def test_best_skips_diverged_runs(regression):
+    sweep = train.sweep_linear_regression(regression, [0.0, 1.0, 1000.0], lr=0.003)
+    assert sweep.failures[2] is not None and sweep.best() in (0, 1)
+    sweep.failures[:2] = ["diverged", "diverged"]
+    with pytest.raises(ValueError, match="every run diverged"):
+        sweep.best()
+
+
+def test_train_classifier_takes_one_drop_rate_or_one_per_layer_not_both(moons):
+    one = train.train_classifier(moons, drop_rate=0.3, num_epochs=5)
+    per_layer = train.train_classifier(moons, drop_rates=(0.3, 0.3), num_epochs=5)
+    np.testing.assert_array_equal(one.test_loss, per_layer.test_loss)
+    with pytest.raises(ValueError, match="drop_rate .* or drop_rates"):
+        train.train_classifier(moons, drop_rate=0.3, drop_rates=(0.3, 0.3), num_epochs=5)

@@ -4,6 +4,8 @@ import zlib
 
 import numpy as np
 
+__all__ = ["rng_for"]
+
 
 def rng_for(seed, purpose: str) -> np.random.Generator:
     """A NumPy generator for one purpose: the same (seed, purpose) always gives the same stream."""

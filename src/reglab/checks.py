@@ -13,6 +13,12 @@ import numpy as np
 
 from reglab import gradcheck, norms, three_layer_net, train
 
+__all__ = ["NotYet", "Passed", "check_best_eps", "check_best_setting", "check_cost_of_checking", "check_decay_factor",
+           "check_dense_l1_centre", "check_dropout_variance", "check_equivalent_weight_decay", "check_float32_errors",
+           "check_forward_keep_prob", "check_frobenius_three_ways", "check_kink_free", "check_lambda_chosen_on_test",
+           "check_mystery_suspects", "check_norms_by_hand", "check_norms_over_p", "check_optimizer_decays_bias",
+           "check_soft_threshold", "check_train_mode_scores", "check_two_sided", "check_uncertain_error_rates"]
+
 
 class NotYet(AssertionError):
     """An answer that does not pass yet: the message says which case failed, what was expected, and a hint."""
@@ -290,10 +296,10 @@ def check_forward_keep_prob(forward_keep_prob) -> Passed:
     for keep in [(0.8, 0.8), (0.5, 0.9), (1.0, 1.0)]:
         masks = (rng.random((7, 20)) < keep[0], rng.random((7, 3)) < keep[1])
         got = _array(_call(forward_keep_prob, "forward_keep_prob", X, params, keep, masks), "the output", shape=(7,))
-        expected, _ = three_layer_net.forward(X, params, (1 - keep[0], 1 - keep[1]), masks=masks)
+        expected = three_layer_net.forward(X, params, (1 - keep[0], 1 - keep[1]), masks=masks)["A3"]
         if not _close(got, expected):
             hint = "apply each mask after the ReLU and divide by that layer's keep_prob (inverted dropout)."
-            plain, _ = three_layer_net.forward(X, params, (0.0, 0.0))
+            plain = three_layer_net.forward(X, params, (0.0, 0.0))["A3"]
             if _close(got, plain) and keep != (1.0, 1.0):
                 hint = "the masks are not applied: multiply A1 by masks[0] and A2 by masks[1]."
             _not_yet(f"keep_prob = {keep}", np.round(expected, 5).tolist(), np.round(got, 5).tolist(), hint)
@@ -366,7 +372,8 @@ def check_two_sided(two_sided) -> Passed:
 def check_mystery_suspects(suspects, mystery) -> Passed:
     """Exercise 4.2: the tensors a gradient check flags for MysteryBackward."""
     got = sorted(_answered(suspects, "suspects"))
-    name, _, affected = mystery.reveal()
+    bug = mystery.reveal()
+    name, affected = bug.name, bug.affected
     if got != sorted(affected):
         missing, extra = sorted(set(affected) - set(got)), sorted(set(got) - set(affected))
         _not_yet("the tensors with a wrong gradient", sorted(affected), got,

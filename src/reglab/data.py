@@ -9,6 +9,8 @@ import numpy as np
 from reglab._random import rng_for
 from reglab._validate import is_tensor, nonnegative, numeric_array, positive_int, real_number, seed as check_seed
 
+__all__ = ["Dataset", "Split", "load_digits_split", "make_high_dim_regression", "make_noisy_moons"]
+
 
 @dataclass(frozen=True)
 class Split:

@@ -11,6 +11,9 @@ from reglab._validate import (is_tensor, numeric_array, numpy_generator, one_of,
                               torch_generator)
 from reglab._validate import rate as check_rate  # the public name chapters and checks use
 
+__all__ = ["CONVENTIONS", "bernoulli_mask", "check_rate", "dropout_eval", "dropout_layer", "dropout_train",
+           "input_dropout_penalty"]
+
 CONVENTIONS = ("inverted", "scale_at_test")
 
 

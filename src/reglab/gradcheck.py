@@ -16,6 +16,10 @@ import numpy as np
 
 from reglab._validate import positive_int, real_number
 
+__all__ = ["BUG", "FINE", "LOOK_CLOSER", "FlatParams", "GradientReport", "check_gradients", "directional_check",
+           "finite_difference_errors", "fitted_slope", "numerical_gradient", "params_to_vector", "relative_error",
+           "vector_to_params"]
+
 FINE, LOOK_CLOSER, BUG = 1e-7, 1e-5, 1e-3
 
 
@@ -36,12 +40,20 @@ def relative_error(analytic, numerical) -> float:
     return 0.0 if denominator == 0 else float(np.linalg.norm(analytic - numerical) / denominator)
 
 
-def params_to_vector(params: dict):
+@dataclass
+class FlatParams:
+    """A dict of arrays flattened into one vector theta, with the [(name, shape)] spec that undoes it."""
+
+    theta: np.ndarray
+    spec: list
+
+
+def params_to_vector(params: dict) -> FlatParams:
     """Flatten a dict of arrays into one vector θ, with the (name, shape) spec to undo it."""
     if not isinstance(params, dict) or not params:
         raise ValueError("params must be a non-empty dict of arrays (name -> array)")
     spec = [(name, np.shape(value)) for name, value in params.items()]
-    return np.concatenate([np.ravel(np.asarray(value, dtype=float)) for value in params.values()]), spec
+    return FlatParams(np.concatenate([np.ravel(np.asarray(value, dtype=float)) for value in params.values()]), spec)
 
 
 def vector_to_params(theta, spec) -> dict:
@@ -173,7 +185,8 @@ def check_gradients(loss, params, gradient=None, eps=1e-7):
         return _check_torch(loss, params, eps, torch)
     if gradient is None:
         raise TypeError("for NumPy parameters pass gradient=, a function params -> dict of gradients")
-    theta, spec = params_to_vector(params)
+    flat = params_to_vector(params)
+    theta, spec = flat.theta, flat.spec
     numeric = vector_to_params(numerical_gradient(lambda t: loss(vector_to_params(t, spec)), theta, eps), spec)
     grads = gradient({name: np.array(value, dtype=float) for name, value in params.items()})
     return _report({name: _gradient_for(grads, name) for name in numeric}, numeric, eps)
@@ -214,8 +227,9 @@ def _check_torch(loss, params, eps, torch):
 def directional_check(loss, gradient, params, num_directions=5, eps=1e-6, seed=0):
     """A cheap check: the relative error of g·d against (J(θ+εd) - J(θ-εd))/2ε along random unit directions d."""
     eps, num_directions = _epsilon(eps), positive_int(num_directions, "num_directions")
-    theta, spec = params_to_vector(params)
-    g, _ = params_to_vector({n: _gradient_for(gradient(vector_to_params(theta, spec)), n) for n, _ in spec})
+    flat = params_to_vector(params)
+    theta, spec = flat.theta, flat.spec
+    g = params_to_vector({n: _gradient_for(gradient(vector_to_params(theta, spec)), n) for n, _ in spec}).theta
     rng = np.random.default_rng(seed)
     errors = []
     for _ in range(num_directions):

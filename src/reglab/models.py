@@ -6,6 +6,8 @@ The K models share the input X (N, d); their activations have shape (K, N, width
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from reglab._random import rng_for
@@ -13,7 +15,26 @@ from reglab._validate import (is_tensor, numeric_array, one_of, positive, positi
                               targets01)
 from reglab._validate import seed as check_seed
 
+__all__ = ["ACTIVATIONS", "PLANE_GRID", "ForwardPass", "bce_with_logits", "flat_view", "init_mlp",
+           "linear_region_fraction", "mc_dropout_predict", "mlp_backward", "mlp_forward", "plane_points",
+           "predict_proba", "shapes_of", "unflatten", "weight_norm"]
+
 ACTIVATIONS = ("tanh", "relu")
+PLANE_GRID = np.linspace(-2.6, 2.6, 90)   # coordinates of the grid on which 2-D decision boundaries are drawn
+
+
+@dataclass
+class ForwardPass:
+    """Logits (K, N) of a forward pass and the per-layer cache [(input, pre-activation, activation)] backward needs."""
+
+    logits: np.ndarray
+    cache: list
+
+
+def plane_points(grid=PLANE_GRID):
+    """The (len(grid)², 2) points of the square grid × grid, row by row (the second feature varies slowest)."""
+    G1, G2 = np.meshgrid(grid, grid)
+    return np.column_stack([G1.ravel(), G2.ravel()])
 
 
 def _check_params(params):
@@ -117,7 +138,7 @@ def _act_grad(z, a, activation):
     return 1.0 - a ** 2 if activation == "tanh" else (z > 0).astype(z.dtype)
 
 
-def mlp_forward(params, X, activation="tanh", masks=None):
+def mlp_forward(params, X, activation="tanh", masks=None) -> ForwardPass:
     """Logits (K, N) and the cache the backward pass needs; masks[l] (K, N, width) multiplies hidden layer l."""
     one_of(activation, "activation", ACTIVATIONS)
     X = _check_inputs(_check_params(params), X)
@@ -128,7 +149,7 @@ def mlp_forward(params, X, activation="tanh", masks=None):
         z = a @ W + b
         if layer == len(params) - 1:
             cache.append((a, z, None))
-            return z[..., 0], cache
+            return ForwardPass(z[..., 0], cache)
         h = _act(z, activation)
         out = h if masks is None else h * masks[layer]
         cache.append((a, z, h))
@@ -174,8 +195,7 @@ def bce_with_logits(logits, y):
 
 def predict_proba(params, X, activation="tanh"):
     """Probability of class 1 from each model (K, N), with dropout off."""
-    logits, _ = mlp_forward(params, X, activation)
-    return 1.0 / (1.0 + np.exp(-logits))
+    return 1.0 / (1.0 + np.exp(-mlp_forward(params, X, activation).logits))
 
 
 def weight_norm(params):
@@ -189,7 +209,7 @@ def linear_region_fraction(params, X, activation="tanh", threshold=0.5):
     threshold = positive(threshold, "threshold")
     if len(_check_params(params)) < 2:
         raise ValueError("params has no hidden layer, so there are no hidden pre-activations to count")
-    _, cache = mlp_forward(params, X, activation)
+    cache = mlp_forward(params, X, activation).cache
     hidden = [z for _, z, h in cache if h is not None]
     return np.mean(np.concatenate([(np.abs(z) < threshold).reshape(len(z), -1) for z in hidden], axis=1), axis=1)
 
@@ -212,6 +232,6 @@ def mc_dropout_predict(params, X, drop_rates, num_samples=100, seed=0, activatio
     for start in range(0, num_samples, chunk):
         count = min(chunk, num_samples - start)
         masks = [(rng.random((count, len(X), w)) >= p) / (1 - p) for w, p in zip(widths, rates)]
-        logits, _ = mlp_forward(params, X, activation, masks)   # the model axis broadcasts over the samples
+        logits = mlp_forward(params, X, activation, masks).logits   # the model axis broadcasts over the samples
         out.append(1 / (1 + np.exp(-logits)))
     return np.concatenate(out)

@@ -11,6 +11,11 @@ from reglab._validate import is_tensor, nonnegative, numeric_array, positive, po
 from reglab._validate import seed as check_seed
 
 
+__all__ = ["AxiomReport", "ConstrainedProblem", "NormChain", "axis_hit_rate", "check_norm_axioms",
+           "constrained_minimum", "constrained_problem", "frobenius_norm", "l0_count", "lp_distance", "lp_norm",
+           "norm_chain", "quasi_norm", "unit_ball", "unit_balls"]
+
+
 def _amax(a, axis):
     """Largest entry along axis (all entries if None), kept broadcastable against a."""
     if is_tensor(a):
@@ -219,6 +224,39 @@ def check_norm_axioms(norm, name="f", dim=2, num_samples=500, seed=0, rtol=1e-9)
             )
             break
     return report
+
+
+def unit_balls(ps=(0.5, 1, 1.5, 2, 4, math.inf), num_points=720) -> dict:
+    """Outlines {p: points (num_points, 2)} of the 2-D unit balls ||x||_p = 1 for several p (Chapter 1)."""
+    return {p: unit_ball(p, num_points) for p in ps}
+
+
+@dataclass
+class ConstrainedProblem:
+    """A quadratic loss (w-c)^T H (w-c) on a square grid, the Lp ball of a radius, and the constrained minimum."""
+
+    center: np.ndarray
+    p: float
+    radius: float
+    curvature: np.ndarray
+    minimum: np.ndarray
+    grid: np.ndarray
+    loss: np.ndarray
+    level: float
+    ball: np.ndarray
+
+
+def constrained_problem(center, p, radius=1.0, curvature=None, extent=2.5, num_grid=201) -> ConstrainedProblem:
+    """Everything the picture of 'loss contours meet the Lp ball' needs: the loss on a grid and where they meet."""
+    center = np.asarray(center, dtype=float)
+    H = np.eye(2) if curvature is None else np.asarray(curvature, dtype=float)
+    w_star = constrained_minimum(center, p, radius, H)
+    grid = np.linspace(-extent, extent, positive_int(num_grid, "num_grid"))
+    W1, W2 = np.meshgrid(grid, grid)
+    D = np.stack([W1 - center[0], W2 - center[1]], axis=-1)
+    loss = np.einsum("...i,ij,...j->...", D, H, D)
+    level = float((w_star - center) @ H @ (w_star - center))
+    return ConstrainedProblem(center, p, float(radius), H, w_star, grid, loss, level, radius * unit_ball(p))
 
 
 @dataclass

@@ -8,7 +8,11 @@ bias_decayed non-zero biases, and the dropout bugs fixed dropout masks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+__all__ = ["ALL", "BUGS", "MysteryBackward", "PlantedBug", "buggy_backward"]
 
 ALL = {"W1", "b1", "W2", "b2", "W3", "b3"}
 BUGS = {
@@ -74,6 +78,15 @@ def buggy_backward(y, cache, weight_decay=0.0, bug=None) -> dict:
     return grads
 
 
+@dataclass
+class PlantedBug:
+    """A revealed planted bug: its name in BUGS, what it does, and the gradients it breaks (sorted names)."""
+
+    name: str
+    description: str
+    affected: list
+
+
 class MysteryBackward:
     """A backward pass with a bug chosen by seed and not shown: find it with a gradient check (Chapter 4)."""
 
@@ -86,10 +99,10 @@ class MysteryBackward:
     def __call__(self, y, cache, weight_decay=0.0) -> dict:
         return buggy_backward(y, cache, weight_decay, self._bug)
 
-    def reveal(self):
+    def reveal(self) -> PlantedBug:
         """The bug's name, what it does, and the gradients it breaks."""
         description, affected = BUGS[self._bug]
-        return self._bug, description, sorted(affected)
+        return PlantedBug(self._bug, description, sorted(affected))
 
     def __repr__(self) -> str:
         return "MysteryBackward(…): a three-layer backward pass with one hidden bug"

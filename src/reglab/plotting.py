@@ -12,7 +12,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from reglab import norms
+__all__ = ["COLORS", "DISPLAY_DPI", "HOUSE_STYLE", "BlitFigure", "BookFigure", "figure_to_png", "house_style",
+           "lambda_label", "new_axes", "p_label", "plot_classifier_run", "plot_constrained_minimum", "plot_curves",
+           "plot_decision_boundaries", "plot_decision_boundary", "plot_l1_vs_l2_geometry", "plot_loss_curves",
+           "plot_message", "plot_norm_ratios", "plot_regression_run", "plot_sparsity", "plot_tradeoff",
+           "plot_uncertainty", "plot_unit_ball", "plot_unit_balls", "update_classifier_run", "update_regression_run"]
 
 HOUSE_STYLE = {
     "axes.grid": True,
@@ -80,12 +84,11 @@ def p_label(p) -> str:
     return "∞" if math.isinf(p) else f"{p:g}"
 
 
-def plot_unit_balls(ps=(0.5, 1, 1.5, 2, 4, math.inf), ax=None):
-    """Overlay the 2-D unit balls ||x||_p = 1 for several p (Chapter 1)."""
+def plot_unit_balls(outlines: dict, ax=None):
+    """Overlay 2-D unit balls {p: outline points} (from norms.unit_balls) for several p (Chapter 1)."""
     fig, ax = new_axes(ax, figsize=(7, 4.6))
     with house_style():
-        for i, p in enumerate(ps):
-            points = norms.unit_ball(p)
+        for i, (p, points) in enumerate(outlines.items()):
             closed = np.vstack([points, points[:1]])
             ax.plot(closed[:, 0], closed[:, 1], color=COLORS[i % len(COLORS)], lw=2,
                     ls="--" if p < 1 else "-", label=f"p = {p_label(p)}" + (" (not a norm)" if p < 1 else ""))
@@ -105,10 +108,9 @@ def _ball_axes(ax, title, limit=1.35):
     ax.set_title(title)
 
 
-def plot_unit_ball(p, report=None, ax=None):
-    """One unit ball, filled, with the norm-axiom verdict in the title when a report is given."""
+def plot_unit_ball(points, p, report=None, ax=None):
+    """One unit ball (outline points from norms.unit_ball(p)), filled, with the norm-axiom verdict when given."""
     fig, ax = new_axes(ax, figsize=(4.5, 4.5))
-    points = norms.unit_ball(p)
     with house_style():
         color = COLORS[0] if p >= 1 else COLORS[1]
         ax.fill(points[:, 0], points[:, 1], color=color, alpha=0.25)
@@ -121,34 +123,30 @@ def plot_unit_ball(p, report=None, ax=None):
     return fig
 
 
-def plot_constrained_minimum(center, p, radius=1.0, curvature=None, ax=None):
-    """Contours of a quadratic loss meeting the Lp ball: where the constrained minimum lands (Chapter 1)."""
+def plot_constrained_minimum(problem, ax=None):
+    """Contours of a quadratic loss meeting the Lp ball (a norms.constrained_problem): where the minimum lands."""
     fig, ax = new_axes(ax)
-    center = np.asarray(center, dtype=float)
-    H = np.eye(2) if curvature is None else np.asarray(curvature, dtype=float)
-    w_star = norms.constrained_minimum(center, p, radius, H)
-    grid = np.linspace(-2.5, 2.5, 201)
-    W1, W2 = np.meshgrid(grid, grid)
-    D = np.stack([W1 - center[0], W2 - center[1]], axis=-1)
-    loss = np.einsum("...i,ij,...j->...", D, H, D)
-    level = float((w_star - center) @ H @ (w_star - center))
-    ball = radius * norms.unit_ball(p)
+    W1, W2 = np.meshgrid(problem.grid, problem.grid)
+    level, ball, w_star, limit = problem.level, problem.ball, problem.minimum, float(problem.grid[-1])
     with house_style():
-        ax.contour(W1, W2, loss, levels=level * np.array([0.25, 0.5, 1, 2, 3.5]), colors="0.55", linewidths=1)
-        ax.contour(W1, W2, loss, levels=[level], colors=COLORS[1], linewidths=2)
+        ax.contour(W1, W2, problem.loss, levels=level * np.array([0.25, 0.5, 1, 2, 3.5]), colors="0.55",
+                   linewidths=1)
+        ax.contour(W1, W2, problem.loss, levels=[level], colors=COLORS[1], linewidths=2)
         ax.fill(ball[:, 0], ball[:, 1], color=COLORS[0], alpha=0.25)
-        ax.plot(*center, "k+", ms=12, mew=2, label="unconstrained minimum")
+        ax.plot(*problem.center, "k+", ms=12, mew=2, label="unconstrained minimum")
         ax.plot(*w_star, "o", color=COLORS[1], ms=9, label=f"constrained minimum ({w_star[0]:.2f}, {w_star[1]:.2f})")
-        _ball_axes(ax, title=f"Loss contours meet the L{p_label(p)} ball of radius {radius:g}", limit=2.5)
+        _ball_axes(ax, title=f"Loss contours meet the L{p_label(problem.p)} ball of radius {problem.radius:g}",
+                   limit=limit)
         ax.legend(loc="lower left", fontsize=9)
     return fig
 
 
-def plot_l1_vs_l2_geometry(center, radius=1.0, curvature=None):
-    """Side by side: the same loss meets the L1 diamond at a corner and the L2 circle off the axes."""
-    fig, axes = new_axes(figsize=(10, 5), ncols=2)
-    for ax, p in zip(axes, (1, 2)):
-        plot_constrained_minimum(center, p, radius, curvature, ax=ax)
+def plot_l1_vs_l2_geometry(problems):
+    """Side by side, one panel per norms.constrained_problem: the L1 diamond is met at a corner, the L2 circle not."""
+    problems = list(problems)
+    fig, axes = new_axes(figsize=(5 * len(problems), 5), ncols=len(problems))
+    for ax, problem in zip(np.atleast_1d(axes), problems):
+        plot_constrained_minimum(problem, ax=ax)
     return fig
 
 
@@ -306,25 +304,16 @@ def plot_sparsity(lams, counts: dict, total, ax=None):
     return fig
 
 
-BOUNDARY_GRID = np.linspace(-2.6, 2.6, 90)
-
-
-def _probability_grid(sweep, k):
-    from reglab import models
-
-    G1, G2 = np.meshgrid(BOUNDARY_GRID, BOUNDARY_GRID)
-    probs = models.predict_proba(sweep.model(k), np.column_stack([G1.ravel(), G2.ravel()]), sweep.activation)
-    return G1, G2, probs[0].reshape(G1.shape)
-
-
-def _draw_boundary(ax, sweep, k, data):
-    """Probability image, the 0.5 contour and the training points; returns (image, contour, points)."""
-    G1, G2, P = _probability_grid(sweep, k)
+def _draw_boundary(ax, run, data):
+    """Probability image of a classifier run, its 0.5 contour and the training points; returns the three artists."""
+    if run.grid_probs is None:
+        raise ValueError("this run has no probability grid: decision boundaries are drawn for 2-D inputs only")
+    grid, P = run.grid, run.grid_probs
     X, y = data.train.X, data.train.y
-    lo, hi = BOUNDARY_GRID[0], BOUNDARY_GRID[-1]
+    lo, hi = grid[0], grid[-1]
     image = ax.imshow(P, extent=(lo, hi, lo, hi), origin="lower", cmap="RdBu_r", vmin=0, vmax=1, alpha=0.65,
                       interpolation="bilinear")
-    contour = ax.contour(G1, G2, P, levels=[0.5], colors="k", linewidths=1.5)
+    contour = ax.contour(grid, grid, P, levels=[0.5], colors="k", linewidths=1.5)
     points = ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", vmin=0, vmax=1, edgecolors="k", s=22,
                         linewidths=0.6)
     ax.set(xlabel="first feature (standardised)", ylabel="second feature (standardised)", xlim=(lo, hi),
@@ -333,24 +322,24 @@ def _draw_boundary(ax, sweep, k, data):
     return image, contour, points
 
 
-def plot_decision_boundary(sweep, k, data, ax=None, title=None):
-    """Predicted probability of class 1 over the plane for run k (red = class 1), with the training points."""
+def plot_decision_boundary(run, data, ax=None, title=None):
+    """Predicted probability of class 1 over the plane for a classifier run (red = class 1), with training points."""
     fig, ax = new_axes(ax, figsize=(5, 4.5))
     with house_style():
-        _draw_boundary(ax, sweep, k, data)
-        ax.set_title(title or f"λ = {lambda_label(sweep.weight_decays[k] or sweep.l1s[k])}: "
-                              f"train {sweep.train_acc[k, -1]:.0%}, test {sweep.test_acc[k, -1]:.0%}")
+        _draw_boundary(ax, run, data)
+        ax.set_title(title or f"λ = {lambda_label(run.weight_decay or run.l1)}: "
+                              f"train {run.train_acc[-1]:.0%}, test {run.test_acc[-1]:.0%}")
     return fig
 
 
-def _classifier_skeleton(sweep, data):
-    """The λ explorer's classifier picture, drawn for run 0 of sweep; update_classifier_run refills it."""
+def _classifier_skeleton(run, data):
+    """The explorers' classifier picture, drawn for one run; update_classifier_run refills it."""
     fig, axes = new_axes(figsize=(10, 4.2), ncols=2)
     with house_style():
-        image, contour, points = _draw_boundary(axes[0], sweep, 0, data)
-        train_line, = axes[1].plot(sweep.steps, sweep.train_acc[0], color=COLORS[0], lw=2, label="training accuracy")
-        test_line, = axes[1].plot(sweep.steps, sweep.test_acc[0], color=COLORS[1], lw=2, label="test accuracy")
-        axes[1].set(xlabel="Adam step", ylabel="accuracy", ylim=(0.4, 1.02))
+        image, contour, points = _draw_boundary(axes[0], run, data)
+        train_line, = axes[1].plot(run.epochs, run.train_acc, color=COLORS[0], lw=2, label="training accuracy")
+        test_line, = axes[1].plot(run.epochs, run.test_acc, color=COLORS[1], lw=2, label="test accuracy")
+        axes[1].set(xlabel="epoch (one full-batch Adam step)", ylabel="accuracy", ylim=(0.4, 1.02))
         axes[1].legend(loc="lower right")
         for ax in axes:
             ax.set_title("placeholder so the layout keeps room for a title")
@@ -359,45 +348,44 @@ def _classifier_skeleton(sweep, data):
     return fig
 
 
-def update_classifier_run(fig, sweep, data, k=0, setting="", blit=None):
-    """Put run k's boundary and accuracy curves into a figure made by _classifier_skeleton; setting names the run."""
+def update_classifier_run(fig, run, data, setting="", blit=None):
+    """Put a run's boundary and accuracy curves into a figure made by _classifier_skeleton; setting names the run."""
     parts = fig.dynamic
-    G1, G2, P = _probability_grid(sweep, k)
-    parts["image"].set_data(P)
+    parts["image"].set_data(run.grid_probs)
     ax = parts["image"].axes
     with house_style():
-        contour = ax.contour(G1, G2, P, levels=[0.5], colors="k", linewidths=1.5)
+        contour = ax.contour(run.grid, run.grid, run.grid_probs, levels=[0.5], colors="k", linewidths=1.5)
     if blit is not None:
         blit.replace("contour", contour)
     else:
         parts["contour"].remove()
         parts["contour"] = contour
-    parts["train"].set_ydata(sweep.train_acc[k])
-    parts["test"].set_ydata(sweep.test_acc[k])
+    parts["train"].set_ydata(run.train_acc)
+    parts["test"].set_ydata(run.test_acc)
     parts["boundary_title"].set_text(f"Decision boundary ({setting})" if setting else "Decision boundary")
-    parts["accuracy_title"].set_text(f"Accuracy: train {sweep.train_acc[k, -1]:.1%}, test {sweep.test_acc[k, -1]:.1%}")
+    parts["accuracy_title"].set_text(f"Accuracy: train {run.train_acc[-1]:.1%}, test {run.test_acc[-1]:.1%}")
     return fig
 
 
-def plot_classifier_run(sweep, data, k=0, setting=""):
-    """The explorers' picture for the 2-D classifier: decision boundary, and accuracy per step."""
-    return update_classifier_run(_classifier_skeleton(sweep, data), sweep, data, k, setting)
+def plot_classifier_run(run, data, setting=""):
+    """The explorers' picture for the 2-D classifier: decision boundary, and accuracy per epoch."""
+    return update_classifier_run(_classifier_skeleton(run, data), run, data, setting)
 
 
 def plot_decision_boundaries(sweep, data, ks=None):
     """Decision boundaries of several runs of a classifier sweep side by side (one per λ)."""
-    ks = list(range(len(sweep.weight_decays))) if ks is None else list(ks)
+    ks = list(range(len(sweep))) if ks is None else list(ks)
     fig, axes = new_axes(figsize=(3.6 * len(ks), 3.8), ncols=len(ks))
     for ax, k in zip(np.atleast_1d(axes), ks):
-        plot_decision_boundary(sweep, k, data, ax=ax)
+        plot_decision_boundary(sweep[k], data, ax=ax)
     return fig
 
 
-def plot_uncertainty(mean, std, data, title="MC dropout"):
-    """Two maps over the plane: the averaged probability of class 1, and its standard deviation (uncertainty)."""
+def plot_uncertainty(mean, std, data, grid, title="MC dropout"):
+    """Maps over grid × grid (models.PLANE_GRID) of the averaged probability of class 1 and its standard deviation."""
     fig, axes = new_axes(figsize=(10, 4.2), ncols=2)
-    lo, hi = BOUNDARY_GRID[0], BOUNDARY_GRID[-1]
-    shape = (len(BOUNDARY_GRID), len(BOUNDARY_GRID))
+    lo, hi = grid[0], grid[-1]
+    shape = (len(grid), len(grid))
     X, y = data.train.X, data.train.y
     with house_style():
         for ax, values, cmap, label in [(axes[0], mean, "RdBu_r", "mean probability of class 1"),
@@ -411,9 +399,3 @@ def plot_uncertainty(mean, std, data, title="MC dropout"):
         axes[0].set_title(f"{title}: averaged prediction")
         axes[1].set_title(f"{title}: spread of the predictions")
     return fig
-
-
-def boundary_grid_points():
-    """The (N, 2) grid over which decision boundaries and uncertainty maps are drawn."""
-    G1, G2 = np.meshgrid(BOUNDARY_GRID, BOUNDARY_GRID)
-    return np.column_stack([G1.ravel(), G2.ravel()])

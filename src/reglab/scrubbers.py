@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from PIL import Image
 
 from reglab import plotting
+from reglab.presets import CLASSIFIER_LAMBDAS, DEFAULT_WEIGHT_DECAY, DROP_RATE_CHOICES, REGRESSION_LAMBDAS, default_data
+
+__all__ = ["Scrubber", "compress_png", "dropout_scrubber", "scrubber_from", "unit_ball_scrubber",
+           "weight_decay_scrubber"]
 
 
 def compress_png(png: bytes, colors=64) -> bytes:
@@ -102,11 +106,11 @@ def weight_decay_scrubber(task="regression", penalty="L2", values=None, start=No
 
     from reglab import widgets
 
-    values = list(values or (widgets.REGRESSION_LAMBDAS if task == "regression" else widgets.CLASSIFIER_LAMBDAS))
-    start = (3.0 if task == "regression" else 0.003) if start is None else start
+    values = list(values or (REGRESSION_LAMBDAS if task == "regression" else CLASSIFIER_LAMBDAS))
+    start = DEFAULT_WEIGHT_DECAY[task] if start is None else start
     if start not in values:
         raise ValueError(f"start must be one of values {values}; got {start!r}")
-    data = widgets.default_data(task)
+    data = default_data(task)
     update = functools.partial(widgets.weight_decay_update, penalty=penalty, task=task, data=data)
     title = ("Linear regression, 200 features, 20 examples" if task == "regression"
              else "Two-moons classifier, 150 noisy training points")
@@ -121,10 +125,10 @@ def dropout_scrubber(values=None, start=0.5) -> Scrubber:
 
     from reglab import widgets
 
-    values = list(values or widgets.DROP_RATES[::2])  # 0, 0.1, ..., 0.9
+    values = list(values or DROP_RATE_CHOICES[::2])  # 0, 0.1, ..., 0.9
     if start not in values:
         raise ValueError(f"start must be one of values {values}; got {start!r}")
-    data = widgets.default_data("dropout")
+    data = default_data("dropout")
     return scrubber_from(functools.partial(widgets.dropout_update, data=data), widgets.RunPainter(data), values,
                          [f"{v:g}" for v in values], name="drop rate",
                          title="Two-moons classifier, 150 training points with 20 % of labels flipped",

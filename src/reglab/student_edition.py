@@ -15,6 +15,9 @@ from pathlib import Path
 
 import nbformat
 
+__all__ = ["EXERCISE", "HIDING_TAGS", "SOLUTION_TAG", "code_stub", "is_check", "is_solution", "main", "prose_stub",
+           "student_notebook", "write_student_edition"]
+
 SOLUTION_TAG = "solution"
 HIDING_TAGS = {"hide-cell", "hide-input", "hide-output", "remove-cell", "remove-input", "remove-output"}
 EXERCISE = re.compile(r"\*\*(Exercise \d+)(?: \(([^)]*)\))?\.\*\*\s*(.*)", re.S)

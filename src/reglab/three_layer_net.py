@@ -6,6 +6,8 @@ cache and reused by the backward pass, so the gradient flows only through the un
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from reglab._random import rng_for
@@ -13,14 +15,25 @@ from reglab._validate import (learning_rate, numeric_array, penalty_strength, po
                               positive_ints, rate, sequence, targets01)
 from reglab._validate import seed as check_seed
 
+__all__ = ["PARAMETER_NAMES", "ThreeLayerRun", "backward", "cost", "forward", "init_params", "predict", "train"]
+
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 
 
-def init_params(layer_dims=(2, 20, 3, 1), seed=0) -> dict:
+@dataclass
+class ThreeLayerRun:
+    """A training run of the three-layer net: final parameters and the cost at each recorded epoch."""
+
+    params: dict
+    epochs: np.ndarray
+    costs: np.ndarray
+
+
+def init_params(layer_sizes=(2, 20, 3, 1), seed=0) -> dict:
     """He-initialised weights (scaled by sqrt(2 / fan_in), as suits ReLU) and zero biases."""
-    dims, _ = positive_ints(layer_dims, "layer_dims"), check_seed(seed)
+    dims, _ = positive_ints(layer_sizes, "layer_sizes"), check_seed(seed)
     if len(dims) != 4 or dims[-1] != 1:
-        raise ValueError(f"layer_dims must be (n_x, n_1, n_2, 1) for this three-layer network; got {layer_dims!r}")
+        raise ValueError(f"layer_sizes must be (n_x, n_1, n_2, 1) for this three-layer network; got {layer_sizes!r}")
     rng = rng_for(seed, "three_layer_net.init")
     params = {}
     for layer, (n_in, n_out) in enumerate(zip(dims, dims[1:]), start=1):
@@ -79,8 +92,11 @@ def _check_cache(cache):
         raise TypeError("cache must be the cache dict that forward() returned")
 
 
-def forward(X, params, drop_rates=(0.0, 0.0), rng=None, masks=None):
-    """Probabilities A3 (m,) and the cache; with drop rates, masks come from rng (or are given, to hold them fixed)."""
+def forward(X, params, drop_rates=(0.0, 0.0), rng=None, masks=None) -> dict:
+    """The cache of every intermediate; cache["A3"] holds the probabilities (m,).
+
+    With drop rates, masks come from rng (or are given, to hold them fixed).
+    """
     p1, p2 = _check_rates(drop_rates)
     _check_params(params)
     X = _check_X(X, params)
@@ -101,9 +117,8 @@ def forward(X, params, drop_rates=(0.0, 0.0), rng=None, masks=None):
         A2 = A2 * masks[1] / (1 - p2)
     Z3 = A2 @ params["W3"] + params["b3"]
     A3 = 1 / (1 + np.exp(-Z3[:, 0]))
-    cache = {"X": X, "Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2, "Z3": Z3, "A3": A3, "masks": masks,
-             "drop_rates": (p1, p2), **params}
-    return A3, cache
+    return {"X": X, "Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2, "Z3": Z3, "A3": A3, "masks": masks,
+            "drop_rates": (p1, p2), **params}
 
 
 def cost(cache, y, weight_decay=0.0):
@@ -141,29 +156,30 @@ def backward(y, cache, weight_decay=0.0) -> dict:
 
 def predict(X, params):
     """Class predictions (0/1) with dropout off: test time for inverted dropout."""
-    return (forward(X, params)[0] > 0.5).astype(float)
+    return (forward(X, params)["A3"] > 0.5).astype(float)
 
 
-def train(X, y, layer_dims=(2, 20, 3, 1), drop_rates=(0.0, 0.0), weight_decay=0.0, lr=0.3, num_iterations=3000,
-          seed=0, record_every=100):
-    """Full-batch gradient descent; returns the parameters and the cost recorded every record_every iterations."""
-    lr, num_iterations = learning_rate(lr), positive_int(num_iterations, "num_iterations")
+def train(X, y, layer_sizes=(2, 20, 3, 1), drop_rates=(0.0, 0.0), weight_decay=0.0, lr=0.3, num_epochs=3000,
+          seed=0, record_every=100) -> ThreeLayerRun:
+    """Full-batch gradient descent (one step is one epoch); the cost is recorded every record_every epochs."""
+    lr, num_epochs = learning_rate(lr), positive_int(num_epochs, "num_epochs")
     record_every, weight_decay = positive_int(record_every, "record_every"), penalty_strength(weight_decay, "weight_decay")
     _check_rates(drop_rates)
-    params = init_params(layer_dims, seed)
+    params = init_params(layer_sizes, seed)
     X = numeric_array(X, "X", 2, "(examples, features)")
-    if X.shape[1] != layer_dims[0]:
-        raise ValueError(f"layer_dims[0] must be the number of features of X ({X.shape[1]}); got {layer_dims[0]}")
+    if X.shape[1] != layer_sizes[0]:
+        raise ValueError(f"layer_sizes[0] must be the number of features of X ({X.shape[1]}); got {layer_sizes[0]}")
     y = _check_y(y, len(X), labels=True)
     rng = rng_for(seed, "three_layer_net.dropout")
-    costs = []
-    for i in range(num_iterations + 1):
-        _, cache = forward(X, params, drop_rates, rng)
+    costs, epochs = [], []
+    for i in range(num_epochs + 1):
+        cache = forward(X, params, drop_rates, rng)
         if i % record_every == 0:
             costs.append(cost(cache, y, weight_decay))
-        if i == num_iterations:
+            epochs.append(i)
+        if i == num_epochs:
             break
         grads = backward(y, cache, weight_decay)
         for name in PARAMETER_NAMES:
             params[name] = params[name] - lr * grads["d" + name]
-    return params, np.array(costs)
+    return ThreeLayerRun(params, np.array(epochs), np.array(costs))

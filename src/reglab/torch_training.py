@@ -6,6 +6,8 @@ implementations can be checked against each other curve for curve.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import torch
 
@@ -15,7 +17,10 @@ from reglab._validate import (class_labels, dataset_arrays, learning_rate, nonne
 from reglab._validate import rate as check_rate
 from reglab._validate import seed as check_seed
 from reglab.data import Dataset, Split
-from reglab.train import History, _first_divergence, minibatches
+from reglab.train import RegressionRun, _first_divergence, minibatches
+
+__all__ = ["DigitsRun", "DropoutLayer", "OPTIMIZERS", "STYLES", "accuracy", "digits_mlp", "make_optimizer",
+           "train_digits", "train_linear_regression_torch"]
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 STYLES = ("scratch", "concise")
@@ -40,7 +45,7 @@ def make_optimizer(name, weights, bias, lr, weight_decay):
 
 
 def train_linear_regression_torch(data: Dataset, weight_decay=0.0, lr=0.003, num_epochs=100, batch_size=5, seed=0,
-                                  style="concise", optimizer="sgd", init_scale=1.0, dtype=torch.float64) -> History:
+                                  style="concise", optimizer="sgd", init_scale=1.0, dtype=torch.float64) -> RegressionRun:
     """Minibatch training of y ≈ X w + b in PyTorch; style 'scratch' adds the penalty to the loss by hand."""
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset; got {type(data).__name__}")
@@ -94,7 +99,7 @@ def train_linear_regression_torch(data: Dataset, weight_decay=0.0, lr=0.003, num
     failure = None if np.isfinite(arrays["train"]).all() else "training diverged: the loss became infinite or NaN"
     if failure is None and _first_divergence(arrays["train"][None])[0] >= 0:
         failure = "training diverged: the loss grew over a million-fold"
-    return History(weight_decay, 0.0, np.arange(num_epochs + 1), arrays["train"], arrays["val"], arrays["test"],
+    return RegressionRun(weight_decay, 0.0, np.arange(num_epochs + 1), arrays["train"], arrays["val"], arrays["test"],
                    arrays["norm"], w.detach().numpy().copy(), float(b.item()), failure)
 
 
@@ -112,24 +117,24 @@ class DropoutLayer(torch.nn.Module):
         return dropout_layer(X, self.drop_rate, self.generator) if self.training else X
 
 
-def digits_mlp(drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), dropout="nn", generator=None):
+def digits_mlp(drop_rates=(0.0, 0.0, 0.0), hidden_sizes=(256, 256), dropout="nn", generator=None):
     """MLP 64 → 256 → 256 → 10 with dropout on the input and after each hidden layer (rates in that order)."""
     if dropout not in ("nn", "scratch"):
         raise ValueError(f"dropout must be 'nn' (torch.nn.Dropout) or 'scratch' (reglab's layer); got {dropout!r}")
-    hidden = positive_ints(hidden, "hidden")
+    hidden_sizes = positive_ints(hidden_sizes, "hidden_sizes")
     drop_rates = [check_rate(r, "drop_rates entries", below_one=True)
                   for r in sequence(drop_rates, "drop_rates", what="drop rates (input, then each hidden layer)")]
     if dropout == "scratch":
         torch_generator(generator, purpose="dropout='scratch' (reglab's layer draws its masks from it)")
-    if len(drop_rates) != len(hidden) + 1:
-        raise ValueError(f"drop_rates needs {len(hidden) + 1} rates (input, then each hidden layer); "
+    if len(drop_rates) != len(hidden_sizes) + 1:
+        raise ValueError(f"drop_rates needs {len(hidden_sizes) + 1} rates (input, then each hidden layer); "
                          f"got {len(drop_rates)}")
 
     def drop(rate):
         return torch.nn.Dropout(rate) if dropout == "nn" else DropoutLayer(rate, generator)
 
     layers, width = [drop(drop_rates[0])], 64
-    for size, rate in zip(hidden, drop_rates[1:]):
+    for size, rate in zip(hidden_sizes, drop_rates[1:]):
         layers += [torch.nn.Linear(width, size), torch.nn.ReLU(), drop(rate)]
         width = size
     return torch.nn.Sequential(*layers, torch.nn.Linear(width, 10))
@@ -153,14 +158,22 @@ def accuracy(model, split, seed=None) -> float:
     return float((logits.argmax(1).numpy() == split.y).mean())
 
 
-def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), lr=1e-3, num_steps=800, seed=0,
-                 dropout="nn"):
-    """Full-batch Adam on cross-entropy; returns (model in eval mode, training losses per step).
+@dataclass
+class DigitsRun:
+    """A digits training run: the model (in eval mode) and the training loss of each epoch."""
+
+    model: torch.nn.Module
+    losses: np.ndarray
+
+
+def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden_sizes=(256, 256), lr=1e-3, num_epochs=800, seed=0,
+                 dropout="nn") -> DigitsRun:
+    """Full-batch Adam on cross-entropy (one step is one epoch); returns the model in eval mode and its losses.
 
     Every random draw (initial weights, nn.Dropout masks) happens inside torch.random.fork_rng() seeded with
     seed: the run repeats exactly and the caller's global random state is left untouched.
     """
-    lr, num_steps = learning_rate(lr), positive_int(num_steps, "num_steps")
+    lr, num_epochs = learning_rate(lr), positive_int(num_epochs, "num_epochs")
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset (e.g. load_digits_split()); got {type(data).__name__}")
     dataset_arrays(data)
@@ -175,14 +188,14 @@ def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), l
     with torch.random.fork_rng():
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
-        model = digits_mlp(drop_rates, hidden, dropout, generator)
+        model = digits_mlp(drop_rates, hidden_sizes, dropout, generator)
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         losses = []
         model.train()
-        for _ in range(num_steps):
+        for _ in range(num_epochs):
             loss = torch.nn.functional.cross_entropy(model(X), y)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             losses.append(loss.item())
-    return model.eval(), np.array(losses)
+    return DigitsRun(model.eval(), np.array(losses))

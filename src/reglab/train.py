@@ -17,11 +17,36 @@ from reglab._validate import (common_length, dataset_arrays, index, learning_rat
 from reglab._validate import seed as check_seed
 from reglab.data import Dataset
 
+__all__ = ["ClassifierRun", "ClassifierSweep", "DIVERGENCE_FACTOR", "L1_METHODS", "RegressionRun", "RegressionSweep",
+           "learning_rate", "minibatches", "penalty_strength", "ridge_closed_form", "soft_threshold",
+           "sweep_classifier", "sweep_linear_regression", "train_classifier", "train_linear_regression",
+           "weight_decay_step"]
+
 L1_METHODS = ("proximal", "subgradient")
+VALIDATION_METRICS = {"val_loss": np.argmin, "val_acc": np.argmax}   # how best() picks on each metric
+
+
+def _best_index(curves, failures, metric, allowed):
+    """Index of the run with the best final value of a validation metric, diverged runs excluded."""
+    if metric not in allowed:
+        raise ValueError(f"metric must be one of {allowed} (settings are chosen on validation data, never on "
+                         f"test data); got {metric!r}")
+    final = np.asarray(curves, dtype=float)[:, -1]
+    what = "validation loss" if metric == "val_loss" else "validation accuracy"
+    alive = np.array([f is None for f in failures])
+    if not alive.any():
+        raise ValueError(f"no run to choose: every run diverged (see .failures); lower lr or the penalties")
+    ok = alive & np.isfinite(final)
+    if not ok.any():
+        raise ValueError(f"the final {what} ({metric}) is not finite for any run that trained, so no setting can be "
+                         f"chosen on it; check that the validation split is not empty and holds finite values")
+    pick = VALIDATION_METRICS[metric]
+    candidates = np.flatnonzero(ok)
+    return int(candidates[pick(final[candidates])])
 
 
 @dataclass
-class History:
+class RegressionRun:
     """One run: losses and ||w||_2 per epoch (epoch 0 = before training), final weights, and why it failed if it did."""
 
     weight_decay: float
@@ -37,8 +62,8 @@ class History:
 
 
 @dataclass
-class Sweep:
-    """K runs trained together: row k of every array belongs to (weight_decays[k], l1s[k])."""
+class RegressionSweep:
+    """K runs trained together: a sequence of RegressionRun (sweep[k]); row k of every array belongs to run k."""
 
     weight_decays: np.ndarray
     l1s: np.ndarray
@@ -51,23 +76,22 @@ class Sweep:
     b: np.ndarray
     failures: list
 
-    def history(self, k: int) -> History:
-        """Run k as a History."""
-        k = index(k, len(self.weight_decays))
-        return History(float(self.weight_decays[k]), float(self.l1s[k]), self.epochs, self.train_loss[k],
-                       self.val_loss[k], self.test_loss[k], self.w_norm[k], self.W[k], float(self.b[k]),
-                       self.failures[k])
+    def __len__(self) -> int:
+        return len(self.weight_decays)
 
-    def best(self) -> int:
+    def __getitem__(self, k) -> RegressionRun:
+        """Run k (negative k counts from the end)."""
+        k = index(k, len(self))
+        return RegressionRun(float(self.weight_decays[k]), float(self.l1s[k]), self.epochs, self.train_loss[k],
+                             self.val_loss[k], self.test_loss[k], self.w_norm[k], self.W[k], float(self.b[k]),
+                             self.failures[k])
+
+    def __iter__(self):
+        return (self[k] for k in range(len(self)))
+
+    def best(self, metric="val_loss") -> int:
         """Index of the run with the lowest final validation loss (diverged runs excluded)."""
-        candidates = [k for k, f in enumerate(self.failures) if f is None]
-        if not candidates:
-            raise ValueError("no run to choose: every run diverged (see .failures); lower lr or the penalties")
-        final = self.val_loss[candidates, -1]
-        if not np.isfinite(final).all():
-            raise ValueError(f"the final validation loss of run {candidates[int(np.argmin(np.isfinite(final)))]} is "
-                             f"not finite, so no run can be chosen on it; check the validation split")
-        return candidates[int(np.argmin(final))]
+        return _best_index(self.val_loss, self.failures, metric, ("val_loss",))
 
 
 def minibatches(num_examples: int, batch_size: int, num_epochs: int, rng):
@@ -119,7 +143,7 @@ def _divergence_message(lr, weight_decay, epoch):
 
 
 def sweep_linear_regression(data: Dataset, weight_decays=(0.0,), l1s=None, lr=0.003, num_epochs=100, batch_size=5,
-                            seed=0, l1_method="proximal", init_scale=1.0) -> Sweep:
+                            seed=0, l1_method="proximal", init_scale=1.0) -> RegressionSweep:
     """Train one linear model per penalty pair (weight_decays[k], l1s[k]) with minibatch SGD, all at once.
 
     Loss: half mean squared error + weight_decay/2 ||w||^2 + l1 ||w||_1; the bias is never penalised.
@@ -173,15 +197,15 @@ def sweep_linear_regression(data: Dataset, weight_decays=(0.0,), l1s=None, lr=0.
         curves["norm"] = np.sqrt((snapshots_W ** 2).sum(-1)).T
     failed_at = _first_divergence(curves["train"])
     failures = [None if e < 0 else _divergence_message(lr, wd, e) for e, wd in zip(failed_at, weight_decays)]
-    return Sweep(weight_decays, l1s, np.arange(num_epochs + 1), curves["train"], curves["val"], curves["test"],
+    return RegressionSweep(weight_decays, l1s, np.arange(num_epochs + 1), curves["train"], curves["val"], curves["test"],
                  curves["norm"], W, b, failures)
 
 
 def train_linear_regression(data: Dataset, weight_decay=0.0, l1=0.0, lr=0.003, num_epochs=100, batch_size=5, seed=0,
-                            l1_method="proximal", init_scale=1.0) -> History:
-    """Train one linear model with minibatch SGD and an L2 (weight_decay) and/or L1 penalty; return its History."""
+                            l1_method="proximal", init_scale=1.0) -> RegressionRun:
+    """Train one linear model with minibatch SGD and an L2 (weight_decay) and/or L1 penalty; return its run."""
     return sweep_linear_regression(data, [weight_decay], [l1], lr, num_epochs, batch_size, seed, l1_method,
-                                   init_scale).history(0)
+                                   init_scale)[0]
 
 
 def ridge_closed_form(X, y, weight_decay):
@@ -208,18 +232,51 @@ def weight_decay_step(w, grad, lr, weight_decay):
 
 
 @dataclass
-class ClassifierSweep:
-    """K MLP classifiers trained together: row k belongs to (weight_decays[k], l1s[k], drop_rates[k]).
+class ClassifierRun:
+    """One MLP classifier: its settings, curves per recorded epoch, parameters, and why it failed if it did.
 
-    Curves are recorded every few steps with dropout off (eval mode), except masked_loss: the training loss
-    under that step's dropout masks, the noisy quantity the optimizer actually sees.
+    Curves are recorded every few epochs with dropout off (eval mode), except masked_loss: the training loss
+    under that epoch's dropout masks, the noisy quantity the optimizer actually sees. params keep a model axis
+    of length 1, so every reglab.models function applies to them. For 2-D inputs, grid_probs is the predicted
+    probability of class 1 at the final parameters over grid × grid (rows follow the second feature).
+    """
+
+    weight_decay: float
+    l1: float
+    drop_rates: np.ndarray
+    activation: str
+    epochs: np.ndarray
+    train_loss: np.ndarray
+    masked_loss: np.ndarray
+    val_loss: np.ndarray
+    test_loss: np.ndarray
+    train_acc: np.ndarray
+    val_acc: np.ndarray
+    test_acc: np.ndarray
+    w_norm: np.ndarray
+    params: list
+    failure: str | None = None
+    grid: np.ndarray | None = None
+    grid_probs: np.ndarray | None = None
+
+    @property
+    def hidden_sizes(self) -> tuple:
+        """Widths of the hidden layers."""
+        return tuple(W.shape[-1] for W, _ in self.params[:-1])
+
+
+@dataclass
+class ClassifierSweep:
+    """K MLP classifiers trained together: a sequence of ClassifierRun (sweep[k]) with stacked curves (K, records).
+
+    Row k of every array belongs to (weight_decays[k], l1s[k], drop_rates[k]); params are batched over the K models.
     """
 
     weight_decays: np.ndarray
     l1s: np.ndarray
     drop_rates: np.ndarray
     activation: str
-    steps: np.ndarray
+    epochs: np.ndarray
     train_loss: np.ndarray
     masked_loss: np.ndarray
     val_loss: np.ndarray
@@ -230,11 +287,27 @@ class ClassifierSweep:
     w_norm: np.ndarray
     params: list
     failures: list
+    grid: np.ndarray | None = None
+    grid_probs: np.ndarray | None = None
 
-    def model(self, k: int) -> list:
-        """Parameters of run k, keeping a model axis of length 1."""
-        k = index(k, len(self.weight_decays))
-        return [(W[k:k + 1], b[k:k + 1]) for W, b in self.params]
+    def __len__(self) -> int:
+        return len(self.weight_decays)
+
+    def __getitem__(self, k) -> ClassifierRun:
+        """Run k (negative k counts from the end), its params keeping a model axis of length 1."""
+        k = index(k, len(self))
+        curves = [getattr(self, name)[k] for name in ("train_loss", "masked_loss", "val_loss", "test_loss",
+                                                      "train_acc", "val_acc", "test_acc", "w_norm")]
+        return ClassifierRun(float(self.weight_decays[k]), float(self.l1s[k]), self.drop_rates[k], self.activation,
+                             self.epochs, *curves, [(W[k:k + 1], b[k:k + 1]) for W, b in self.params],
+                             self.failures[k], self.grid, None if self.grid_probs is None else self.grid_probs[k])
+
+    def __iter__(self):
+        return (self[k] for k in range(len(self)))
+
+    def best(self, metric="val_acc") -> int:
+        """Index of the run with the best final validation accuracy ('val_acc') or loss ('val_loss')."""
+        return _best_index(getattr(self, metric, [[]]), self.failures, metric, tuple(VALIDATION_METRICS))
 
 
 def _per_model(values, K, name):
@@ -258,9 +331,11 @@ def _drop_rate_rows(drop_rates, num_layers):
     return np.array(rows, dtype=float)
 
 
-def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=None, hidden=(32, 32),
-                     activation="tanh", lr=0.01, num_steps=1000, seed=0, record_every=25) -> ClassifierSweep:
+def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=None, hidden_sizes=(32, 32),
+                     activation="tanh", lr=0.01, num_epochs=1000, seed=0, record_every=25) -> ClassifierSweep:
     """Full-batch Adam on BCE + weight_decay/2 ||W||^2 + l1 ||W||_1 (biases free), one MLP per setting, all at once.
+
+    Training is full-batch, so one Adam step is one epoch: num_epochs steps, curves recorded every record_every.
 
     weight_decays, l1s, drop_rates: one entry per model (a single entry is used for every model). A drop_rates
     entry is one rate for every hidden layer or a sequence of one rate per hidden layer (inverted dropout after
@@ -270,7 +345,7 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be a reglab.data.Dataset; got {type(data).__name__}")
     dataset_arrays(data)
-    hidden = positive_ints(hidden, "hidden")
+    hidden = positive_ints(hidden_sizes, "hidden_sizes")
     weight_decays = penalties(weight_decays, "weight_decays", "weight_decay")
     l1s = penalties(0.0 if l1s is None else l1s, "l1s", "l1")
     drop_rates = _drop_rate_rows([0.0] if drop_rates is None else drop_rates, len(hidden))
@@ -281,7 +356,7 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
         targets01(getattr(data, split).y, f"data.{split}.y")
     weight_decays, l1s = _per_model(weight_decays, K, "weight_decays"), _per_model(l1s, K, "l1s")
     drop_rates = _per_model(drop_rates, K, "drop_rates")
-    lr, num_steps = learning_rate(lr), positive_int(num_steps, "num_steps")
+    lr, num_epochs = learning_rate(lr), positive_int(num_epochs, "num_epochs")
     record_every = positive_int(record_every, "record_every")
     params = models.init_mlp([data.train.X.shape[1], *hidden, 1], activation, K, seed)
     mask_rng = rng_for(seed, "train.dropout_masks")
@@ -296,33 +371,34 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
         W[...] = True                                       # biases are not penalised
     decay, l1_strength = weight_decays[:, None] * is_weight, l1s[:, None] * is_weight
     m, v = np.zeros_like(theta), np.zeros_like(theta)
-    recorded = [s for s in range(num_steps + 1) if s % record_every == 0 or s == num_steps]
+    recorded = [s for s in range(num_epochs + 1) if s % record_every == 0 or s == num_epochs]
     curves = {name: np.empty((K, len(recorded)))
               for name in ("train", "masked", "val", "test", "train_acc", "val_acc", "test_acc", "norm")}
     X, y = data.train.X, data.train.y
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(num_steps + 1):
+        for step in range(num_epochs + 1):
             masks = None
             if use_dropout:
                 masks = [(mask_rng.random((len(y), width)) >= drop_rates[:, l, None, None]) * scale[:, l, None, None]
                          for l, width in enumerate(hidden)]
-            logits, cache = models.mlp_forward(params, X, activation, masks)
+            forward = models.mlp_forward(params, X, activation, masks)
+            logits, cache = forward.logits, forward.cache
             loss, dlogits = models.bce_with_logits(logits, y)
             if step in recorded:
                 i = recorded.index(step)
                 curves["masked"][:, i] = loss
                 if use_dropout:
-                    logits = models.mlp_forward(params, X, activation)[0]   # eval mode: no masks
+                    logits = models.mlp_forward(params, X, activation).logits   # eval mode: no masks
                 curves["train"][:, i] = models.bce_with_logits(logits, y)[0]
                 curves["train_acc"][:, i] = ((logits > 0) == (y > 0.5)).mean(-1)
                 for split in ("val", "test"):
                     part = getattr(data, split)
-                    split_logits = models.mlp_forward(params, part.X, activation)[0]
+                    split_logits = models.mlp_forward(params, part.X, activation).logits
                     curves[split][:, i] = models.bce_with_logits(split_logits, part.y)[0]
                     curves[f"{split}_acc"][:, i] = ((split_logits > 0) == (part.y > 0.5)).mean(-1)
                 curves["norm"][:, i] = models.weight_norm(params)
-            if step == num_steps:
+            if step == num_epochs:
                 break
             for (gW, gb), (dW, db) in zip(grad_views, models.mlp_backward(params, cache, dlogits, activation, masks)):
                 gW[...], gb[...] = dW, db
@@ -333,16 +409,29 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
             v = beta2 * v + (1 - beta2) * grad * grad
             t = step + 1
             theta -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)  # Adam, in place
-    failures = [None if step < 0 else f"training diverged by step {recorded[step]}: the loss became infinite, NaN "
+    failures = [None if step < 0 else f"training diverged by epoch {recorded[step]}: the loss became infinite, NaN "
                 f"or over {DIVERGENCE_FACTOR:.0e} times its starting value. Lower lr or weight_decay."
                 for step in _first_divergence(curves["train"])]
+    grid = grid_probs = None
+    if X.shape[1] == 2:     # a 2-D problem: its decision boundary can be drawn
+        grid = models.PLANE_GRID
+        with np.errstate(over="ignore", invalid="ignore"):
+            grid_probs = models.predict_proba(params, models.plane_points(grid), activation).reshape(
+                K, len(grid), len(grid))
     return ClassifierSweep(weight_decays, l1s, drop_rates, activation, np.array(recorded), curves["train"],
                            curves["masked"], curves["val"], curves["test"], curves["train_acc"], curves["val_acc"],
-                           curves["test_acc"], curves["norm"], params, failures)
+                           curves["test_acc"], curves["norm"], params, failures, grid, grid_probs)
 
 
-def train_classifier(data: Dataset, weight_decay=0.0, l1=0.0, drop_rates=(0.0,), hidden=(32, 32), activation="tanh",
-                     lr=0.01, num_steps=1000, seed=0, record_every=25) -> ClassifierSweep:
-    """One MLP classifier (a sweep of length 1; index 0 of its arrays); drop_rates: one rate, or one per layer."""
-    return sweep_classifier(data, [weight_decay], [l1], [drop_rates], hidden, activation, lr, num_steps, seed,
-                            record_every)
+def train_classifier(data: Dataset, weight_decay=0.0, l1=0.0, drop_rate=0.0, drop_rates=None, hidden_sizes=(32, 32),
+                     activation="tanh", lr=0.01, num_epochs=1000, seed=0, record_every=25) -> ClassifierRun:
+    """One MLP classifier trained with full-batch Adam (one step is one epoch; see sweep_classifier).
+
+    drop_rate: one rate for every hidden layer; or drop_rates: one rate per hidden layer.
+    """
+    if drop_rates is not None and drop_rate != 0.0:
+        raise ValueError(f"give drop_rate (one rate for every hidden layer) or drop_rates (one per hidden layer), "
+                         f"not both; got drop_rate={drop_rate!r} and drop_rates={drop_rates!r}")
+    rates = drop_rate if drop_rates is None else drop_rates
+    return sweep_classifier(data, [weight_decay], [l1], [rates], hidden_sizes, activation, lr, num_epochs, seed,
+                            record_every)[0]

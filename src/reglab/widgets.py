@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import functools
 import html
-import math
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
 
-from reglab import data as datasets
 from reglab import norms, plotting, train
+from reglab.presets import (CLASSIFIER_LAMBDAS, CLASSIFIER_SETTINGS, DEFAULT_DROP_RATE, DEFAULT_P,
+                            DEFAULT_WEIGHT_DECAY, DROP_RATE_CHOICES, DROPOUT_SETTINGS, P_CHOICES, REGRESSION_LAMBDAS,
+                            default_data)
 
-P_CHOICES = (0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5, 6, 8, 12, 20, math.inf)
+__all__ = ["PENALTIES", "DropoutView", "LiveApp", "RunPainter", "UnitBallView", "WeightDecayView", "dropout_describe",
+           "dropout_explorer", "dropout_update", "unit_ball_describe", "unit_ball_draw", "unit_ball_explorer",
+           "unit_ball_update", "weight_decay_describe", "weight_decay_explorer", "weight_decay_update"]
 
 
 class LiveApp:
@@ -98,7 +101,7 @@ def unit_ball_update(p) -> UnitBallView:
 
 def unit_ball_draw(view: UnitBallView):
     """Figure of one unit ball with its verdict."""
-    return plotting.plot_unit_ball(view.p, view.report)
+    return plotting.plot_unit_ball(view.points, view.p, view.report)
 
 
 def unit_ball_describe(view: UnitBallView) -> str:
@@ -106,7 +109,7 @@ def unit_ball_describe(view: UnitBallView) -> str:
     return f"<pre style='line-height:1.3'>{html.escape(str(view.report))}</pre>"
 
 
-def unit_ball_explorer(p=2) -> LiveApp:
+def unit_ball_explorer(p=DEFAULT_P) -> LiveApp:
     """Chapter 1's live app: slide p and watch the unit ball and the norm axioms change."""
     options = [(plotting.p_label(v), v) for v in P_CHOICES]
     if p not in P_CHOICES:
@@ -116,10 +119,6 @@ def unit_ball_explorer(p=2) -> LiveApp:
     return LiveApp({"p": slider}, unit_ball_update, unit_ball_draw, unit_ball_describe)
 
 
-REGRESSION_LAMBDAS = (0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0,
-                      30.0)
-CLASSIFIER_LAMBDAS = (0.0, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3)
-CLASSIFIER_SETTINGS = {"hidden": (32, 32), "activation": "tanh", "lr": 0.02, "num_steps": 500, "record_every": 50}
 PENALTIES = ("L2", "L1")
 TASKS = ("regression", "classification")
 
@@ -135,8 +134,7 @@ class WeightDecayView:
 
     @property
     def failure(self):
-        failures = getattr(self.run, "failures", None)
-        return failures[0] if failures is not None else self.run.failure
+        return self.run.failure
 
     @property
     def label(self) -> str:
@@ -158,16 +156,6 @@ def weight_decay_update(weight_decay, penalty, task="regression", data=None) -> 
     return WeightDecayView(task, penalty, strength, run)
 
 
-@functools.lru_cache(maxsize=3)
-def default_data(task):
-    """The seeded dataset each explorer trains on: Chapter 2's regression and moons, Chapter 3's noisier moons."""
-    if task == "regression":
-        return datasets.make_high_dim_regression(seed=0)
-    if task == "dropout":
-        return datasets.make_noisy_moons(label_noise=0.2, seed=0)
-    return datasets.make_noisy_moons(seed=0)
-
-
 class RunPainter:
     """Draws explorer results (a view with task, label and run) into one figure built once, then partly redrawn."""
 
@@ -182,7 +170,7 @@ class RunPainter:
         if view.task == "regression":
             plotting.update_regression_run(self.blit.fig, view.run, view.penalty)
         else:
-            plotting.update_classifier_run(self.blit.fig, view.run, self.data, 0, view.label, blit=self.blit)
+            plotting.update_classifier_run(self.blit.fig, view.run, self.data, view.label, blit=self.blit)
         return self.blit.render()
 
 
@@ -193,8 +181,8 @@ def weight_decay_describe(view: WeightDecayView) -> str:
         return (f"{view.penalty}, λ = {plotting.lambda_label(view.value)}: final training loss "
                 f"{run.train_loss[-1]:.2e}, test loss {run.test_loss[-1]:.2e}, ‖w‖₂ = {run.w_norm[-1]:.3f}, "
                 f"{int((run.w == 0).sum())} of {run.w.size} weights exactly 0")
-    return (f"{view.label}: training accuracy {run.train_acc[0, -1]:.1%}, "
-            f"test accuracy {run.test_acc[0, -1]:.1%}, ‖W‖₂ = {run.w_norm[0, -1]:.2f}")
+    return (f"{view.label}: training accuracy {run.train_acc[-1]:.1%}, "
+            f"test accuracy {run.test_acc[-1]:.1%}, ‖W‖₂ = {run.w_norm[-1]:.2f}")
 
 
 def weight_decay_explorer(task="regression", weight_decay=None, penalty="L2", data=None) -> LiveApp:
@@ -202,7 +190,7 @@ def weight_decay_explorer(task="regression", weight_decay=None, penalty="L2", da
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}; got {task!r}")
     lambdas = REGRESSION_LAMBDAS if task == "regression" else CLASSIFIER_LAMBDAS
-    weight_decay = (3.0 if task == "regression" else 0.003) if weight_decay is None else weight_decay
+    weight_decay = DEFAULT_WEIGHT_DECAY[task] if weight_decay is None else weight_decay
     if weight_decay not in lambdas:
         raise ValueError(f"weight_decay must be one of the slider's values {list(lambdas)}; got {weight_decay!r}")
     if penalty not in PENALTIES:
@@ -216,10 +204,6 @@ def weight_decay_explorer(task="regression", weight_decay=None, penalty="L2", da
                    weight_decay_describe)
 
 
-DROP_RATES = tuple(round(0.05 * i, 2) for i in range(19))   # 0, 0.05, ..., 0.9
-DROPOUT_SETTINGS = {"hidden": (48, 48), "activation": "relu", "lr": 0.03, "num_steps": 600, "record_every": 50}
-
-
 @dataclass
 class DropoutView:
     """One dropout explorer result: the drop rate of both hidden layers and the training run."""
@@ -230,7 +214,7 @@ class DropoutView:
 
     @property
     def failure(self):
-        return self.run.failures[0]
+        return self.run.failure
 
     @property
     def label(self) -> str:
@@ -242,24 +226,24 @@ def dropout_update(drop_rate, data=None) -> DropoutView:
     from reglab.dropout import check_rate
 
     drop_rate = check_rate(drop_rate)
-    run = train.train_classifier(data or default_data("dropout"), drop_rates=drop_rate, **DROPOUT_SETTINGS)
+    run = train.train_classifier(data or default_data("dropout"), drop_rate=drop_rate, **DROPOUT_SETTINGS)
     return DropoutView(drop_rate, run)
 
 
 def dropout_describe(view: DropoutView) -> str:
     """One line of numbers for the status bar."""
     run = view.run
-    gap = run.train_acc[0, -1] - run.test_acc[0, -1]
-    return (f"{view.label}: training accuracy {run.train_acc[0, -1]:.1%}, test accuracy {run.test_acc[0, -1]:.1%} "
+    gap = run.train_acc[-1] - run.test_acc[-1]
+    return (f"{view.label}: training accuracy {run.train_acc[-1]:.1%}, test accuracy {run.test_acc[-1]:.1%} "
             f"(gap {gap:+.1%}), all measured with dropout off")
 
 
-def dropout_explorer(drop_rate=0.5, data=None) -> LiveApp:
+def dropout_explorer(drop_rate=DEFAULT_DROP_RATE, data=None) -> LiveApp:
     """Chapter 3's live app: slide the drop rate from 0 to 0.9 and watch the network retrain."""
-    if drop_rate not in DROP_RATES:
-        raise ValueError(f"drop_rate must be one of the slider's values {list(DROP_RATES)}; got {drop_rate!r}")
+    if drop_rate not in DROP_RATE_CHOICES:
+        raise ValueError(f"drop_rate must be one of the slider's values {list(DROP_RATE_CHOICES)}; got {drop_rate!r}")
     data = data or default_data("dropout")
-    slider = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in DROP_RATES], value=drop_rate,
+    slider = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in DROP_RATE_CHOICES], value=drop_rate,
                                      description="drop rate", continuous_update=False,
                                      layout=widgets.Layout(width="600px"))
     return LiveApp({"drop_rate": slider}, functools.partial(dropout_update, data=data), RunPainter(data),
