@@ -237,7 +237,8 @@ class GradientReport:
             why = f" (by {t.passed_by})" if t.passed else ""
             lines.append(f"  {name:<8} {t.relative:10.2e} {t.absolute:10.2e}  {t.flag}{why}")
         failing = set(self.suspects())
-        shown = [e for e in self.worst_entries if e[0] in failing]
+        shown = [e for e in self.worst_entries if e[0] in failing and abs(e[2] - e[3]) > self.atol
+                 and relative_error([e[2]], [e[3]]) > self.rtol]
         if shown:
             lines.append("  worst entries (tensor, index, analytic, numerical):")
             for name, index, a, n in shown[:5]:
