@@ -263,7 +263,7 @@ def test_best_eps():
 def test_float32_errors():
     assert checks.check_float32_errors(0.14, 2.9e-4)
     fails_with(checks.check_float32_errors, 2e-9, 2e-9, hint="astype(np.float32)")
-    fails_with(checks.check_float32_errors, 0.14, 0.2, hint="eps=1e-3")
+    fails_with(checks.check_float32_errors, 0.14, 0.2, hint="eps=1e-4")
 
 
 def test_cost_of_checking():
