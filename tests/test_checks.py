@@ -232,7 +232,8 @@ def test_per_tensor_errors():
     assert "Exercise 2" in repr(checks.check_per_tensor_errors(per_tensor_errors))
     fails_with(checks.check_per_tensor_errors, lambda *a: per_tensor_errors(*a, one_sided=True),
                hint="one-sided difference")
-    fails_with(checks.check_per_tensor_errors, lambda *a: per_tensor_errors(*a, denominator=1), hint="denominator is 2ε")
+    fails_with(checks.check_per_tensor_errors, lambda *a: per_tensor_errors(*a, denominator=1),
+               hint="denominator is 2ε")
     fails_with(checks.check_per_tensor_errors, lambda *a: per_tensor_errors(*a, copy=False, restore=False),
                hint="dict(params) copies the dict")
     fails_with(checks.check_per_tensor_errors, lambda *a: per_tensor_errors(*a, restore=False),

@@ -462,7 +462,7 @@ def test_chapter_section_7_bias_decayed_hides_at_initialisation_and_shows_after_
     assert set(gc.check_gradients(loss, chapter["trained"], decayed).suspects()) == {"b1", "b2", "b3"}
     after = gc.check_gradients(loss, chapter["trained"], chapter["gradient"])
     by_floor = {n: t.relative for n, t in after.tensors.items() if t.passed_by == "absolute floor"}
-    assert after.passed and len(by_floor) == 4                                # "four tensors ... pass only by the floor"
+    assert after.passed and len(by_floor) == 4                     # "four tensors ... pass only by the floor"
     assert f"{min(by_floor.values()):.1e}" == "1.2e-07" and f"{max(by_floor.values()):.1e}" == "2.0e-07"
 
 

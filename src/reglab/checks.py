@@ -436,7 +436,8 @@ def check_mystery_suspects(suspects, mystery) -> Passed:
         _not_yet("the tensors with a wrong gradient", sorted(affected), got,
                  (f"missing {missing}: a bug in an upstream dZ also corrupts every gradient computed from it. "
                   if missing else "") +
-                 (f"{extra} pass the check; keep only the tensors the report flags (report.suspects())." if extra else ""))
+                 (f"{extra} pass the check; keep only the tensors the report flags (report.suspects())."
+                  if extra else ""))
     return Passed("Exercise 3", f"the planted bug was '{name}', and it breaks exactly {sorted(affected)}.")
 
 
