@@ -307,6 +307,7 @@ def test_torch_tensors_without_grad_or_not_contiguous_are_checked_like_any_other
     assert set(gc.check_gradients(lambda m: m(X).pow(2).sum(), model).tensors) == {"weight"}
 
 
+OUTSIDE = torch.ones(2, dtype=torch.float64, requires_grad=True)
 BAD_INPUTS = [
     (lambda: gc.relative_error(np.ones(3), np.ones(4)), ValueError, "shape (3,) but the numerical one has shape (4,)"),
     (lambda: gc.relative_error([np.nan], [1.0]), ValueError, "analytic contains NaN"),
@@ -353,6 +354,8 @@ BAD_INPUTS = [
      "must return a scalar tensor computed from them"),
     (lambda: gc.check_gradients(lambda m: m.weight.sum(), torch.nn.Linear(2, 1).requires_grad_(False)), ValueError,
      "no trainable parameters"),
+    (lambda: gc.check_gradients(lambda p: OUTSIDE.sum(), {"x": OUTSIDE}), ValueError,
+     "does not depend on any tensor in params"),
     (lambda: gc.vector_to_params(np.ones(3), [("W", (2,))]), ValueError, "theta has 3 entries but the spec"),
     (lambda: gc.vector_to_params(np.ones(3), "W"), TypeError, "spec must be the list of (name, shape) pairs"),
     (lambda: gc.vector_to_params(np.ones((3, 1)), [("W", (3,))]), ValueError, "theta must be a 1-D vector"),

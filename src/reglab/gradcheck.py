@@ -359,6 +359,9 @@ def _check_torch(loss, params, eps, rtol, atol, torch):
                         f"(so autograd can differentiate it); got {type(value).__name__}")
     _finite(value, "at the starting parameters")
     grads = torch.autograd.grad(value.reshape(()), list(named.values()), allow_unused=True)
+    if all(g is None for g in grads):
+        raise ValueError("loss(params) does not depend on any tensor in params: compute the loss from the "
+                         "argument it receives (the checker passes copies), not from tensors outside it")
     analytic = {n: (np.zeros(tuple(t.shape)) if g is None else g.detach().cpu().double().numpy())
                 for (n, t), g in zip(named.items(), grads)}
     numeric = {}
