@@ -207,11 +207,47 @@ def test_two_sided():
     fails_with(checks.check_two_sided, in_place, hint="must not change")
 
 
+def per_tensor_errors(loss, params, gradient, eps=1e-7, one_sided=False, denominator=2, restore=True, copy=True):
+    """The student's loop of Exercise 4.2, with switches for its usual mistakes."""
+    analytic = gradient(params)
+    errors = {}
+    for name, value in params.items():
+        shifted = {k: v.copy() for k, v in params.items()} if copy else dict(params)
+        numerical = np.zeros_like(value)
+        for index in np.ndindex(value.shape):
+            old = shifted[name][index]
+            shifted[name][index] = old + eps
+            plus = loss(shifted)
+            shifted[name][index] = old if one_sided else old - eps
+            minus = loss(shifted)
+            numerical[index] = (plus - minus) / (eps if one_sided else denominator * eps)
+            if restore:
+                shifted[name][index] = old
+        errors[name] = np.linalg.norm(analytic["d" + name] - numerical) / (
+            np.linalg.norm(analytic["d" + name]) + np.linalg.norm(numerical))
+    return errors
+
+
+def test_per_tensor_errors():
+    assert "Exercise 2" in repr(checks.check_per_tensor_errors(per_tensor_errors))
+    fails_with(checks.check_per_tensor_errors, lambda *a: per_tensor_errors(*a, one_sided=True),
+               hint="one-sided difference")
+    fails_with(checks.check_per_tensor_errors, lambda *a: per_tensor_errors(*a, denominator=1),
+               hint="denominator is 2ε")
+    fails_with(checks.check_per_tensor_errors, lambda *a: per_tensor_errors(*a, copy=False, restore=False),
+               hint="dict(params) copies the dict")
+    fails_with(checks.check_per_tensor_errors, lambda *a: per_tensor_errors(*a, restore=False),
+               hint="restore each entry")
+    fails_with(checks.check_per_tensor_errors, lambda *a: sum(per_tensor_errors(*a).values()), hint="a dict")
+    one_for_all = lambda *a: dict.fromkeys(per_tensor_errors(*a), max(per_tensor_errors(*a).values()))  # noqa: E731
+    fails_with(checks.check_per_tensor_errors, one_for_all, hint="one relative error per tensor")
+
+
 def test_mystery_suspects():
     mystery = planted_bugs.MysteryBackward(seed=7)
     affected = mystery.reveal().affected
     assert mystery.reveal().name in repr(checks.check_mystery_suspects(list(reversed(affected)), mystery))
-    fails_with(checks.check_mystery_suspects, affected + ["W1"], mystery, hint="keep only tensors above")
+    fails_with(checks.check_mystery_suspects, affected + ["W1"], mystery, hint="keep only the tensors the report flags")
     broad = planted_bugs.MysteryBackward(seed=next(s for s in range(50) if len(
         planted_bugs.MysteryBackward(seed=s).reveal().affected) > 1))
     fails_with(checks.check_mystery_suspects, broad.reveal().affected[:1], broad, hint="missing")
@@ -228,7 +264,7 @@ def test_best_eps():
 def test_float32_errors():
     assert checks.check_float32_errors(0.14, 2.9e-4)
     fails_with(checks.check_float32_errors, 2e-9, 2e-9, hint="astype(np.float32)")
-    fails_with(checks.check_float32_errors, 0.14, 0.2, hint="eps=1e-3")
+    fails_with(checks.check_float32_errors, 0.14, 0.2, hint="eps=1e-4")
 
 
 def test_cost_of_checking():
@@ -242,6 +278,8 @@ def test_cost_of_checking():
 def test_kink_free():
     assert checks.check_kink_free(3e-9)
     fails_with(checks.check_kink_free, 2e-4, hint="remove example i")
+    fails_with(checks.check_kink_free, 0.0, hint="same gradient")
+    fails_with(checks.check_kink_free, 1e-16, hint="same gradient")
 
 
 def test_checks_import_only_computing_modules():

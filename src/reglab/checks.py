@@ -369,8 +369,73 @@ def check_two_sided(two_sided) -> Passed:
     return Passed("Exercise 1", "your central differences match the exact gradients to O(ε²).")
 
 
+def _smooth_problem():
+    """A kink-free loss of two tensors with its exact gradient (keys 'd' + name), for Exercise 4.2."""
+    params = {"a": np.array([0.3, -0.8, 1.1]), "B": np.array([[0.5, -1.2, 0.7], [0.2, 0.9, -0.4]])}
+
+    def loss(p):
+        a, B = p["a"], p["B"]  # coupled entries within each tensor, so a perturbation left in place shows
+        return float(np.exp(a).sum() + a.sum() ** 2 / 2 + (np.sin(B) * B).sum() + np.log1p((B ** 2).sum())
+                     + (B @ a).sum())
+
+    def gradient(p):
+        a, B = p["a"], p["B"]
+        return {"da": np.exp(a) + a.sum() + B.sum(0),
+                "dB": np.sin(B) + B * np.cos(B) + 2 * B / (1 + (B ** 2).sum()) + np.outer(np.ones(len(B)), a)}
+
+    return params, loss, gradient
+
+
+def _twin_errors(loss, params, gradient, eps, method="central") -> dict:
+    grads = gradient(params)
+    if method == "central":
+        numerical = gradcheck.numerical_gradients(loss, params, eps)
+    else:
+        flat = gradcheck.params_to_vector(params)
+        theta, spec = flat.theta, flat.spec
+        numerical = gradcheck.vector_to_params(gradcheck.numerical_gradient(
+            lambda t: loss(gradcheck.vector_to_params(t, spec)), theta, eps, method="forward"), spec)
+    return {name: gradcheck.relative_error(grads["d" + name], numerical[name]) for name in params}
+
+
+def check_per_tensor_errors(per_tensor_errors) -> Passed:
+    """Exercise 4.2: per_tensor_errors(loss, params, gradient, eps) -> {name: relative error}, like reglab's twin."""
+    params, loss, gradient = _smooth_problem()
+
+    def doubled_dB(p):
+        return dict(gradient(p), dB=2 * gradient(p)["dB"])
+
+    eps = 1e-3  # large enough that a one-sided difference is off by O(ε) while a central one is within O(ε²)
+    for case, grad in (("a correct gradient", gradient), ("a gradient whose dB is doubled", doubled_dB)):
+        before = {name: value.copy() for name, value in params.items()}
+        got = _call(per_tensor_errors, "per_tensor_errors", loss, params, grad, eps)
+        if any(not np.array_equal(params[name], before[name]) for name in params):
+            _not_yet(f"{case}: params after the call", "unchanged", "changed",
+                     "perturb a copy of the array (dict(params) copies the dict, not the arrays), or put each "
+                     "entry back to its old value before moving to the next.")
+        if not isinstance(got, dict) or set(got) != set(params):
+            _not_yet(f"{case}: what per_tensor_errors returns", f"a dict with one entry per tensor {sorted(params)}",
+                     sorted(got) if isinstance(got, dict) else type(got).__name__,
+                     "return {name: relative error} for every name in params.")
+        got = {name: _number(got[name], f"the error of {name}") for name in params}
+        expected = _twin_errors(loss, params, grad, eps)
+        if all(_close(got[n], expected[n], rtol=0.05, atol=1e-12) for n in params):
+            continue
+        hint = ("restore each entry before perturbing the next one, and compute each tensor's error over the "
+                "whole tensor with gc.relative_error(gradient(params)['d' + name], numerical).")
+        if all(_close(got[n], e, rtol=0.05) for n, e in _twin_errors(loss, params, grad, eps, "forward").items()):
+            hint = "that is the one-sided difference, off by O(ε); step both ways: (J(θ+ε) - J(θ-ε)) / 2ε."
+        elif grad is gradient and all(_close(got[n], 1 / 3, rtol=0.01) for n in params):
+            hint = "the denominator is 2ε: the two evaluations are 2ε apart."
+        elif len({round(v, 12) for v in got.values()}) == 1:
+            hint = "one relative error per tensor, not one for all of them together."
+        _not_yet(f"{case}, ε = {eps}", {n: f"{v:.2e}" for n, v in expected.items()},
+                 {n: f"{v:.2e}" for n, v in got.items()}, hint)
+    return Passed("Exercise 2", "your per-tensor errors match reglab's check, for a correct and a wrong gradient.")
+
+
 def check_mystery_suspects(suspects, mystery) -> Passed:
-    """Exercise 4.2: the tensors a gradient check flags for MysteryBackward."""
+    """Exercise 4.3: the tensors a gradient check flags for MysteryBackward."""
     got = sorted(_answered(suspects, "suspects"))
     bug = mystery.reveal()
     name, affected = bug.name, bug.affected
@@ -379,12 +444,13 @@ def check_mystery_suspects(suspects, mystery) -> Passed:
         _not_yet("the tensors with a wrong gradient", sorted(affected), got,
                  (f"missing {missing}: a bug in an upstream dZ also corrupts every gradient computed from it. "
                   if missing else "") +
-                 (f"{extra} pass the check; keep only tensors above the 1e-7 threshold." if extra else ""))
-    return Passed("Exercise 2", f"the planted bug was '{name}', and it breaks exactly {sorted(affected)}.")
+                 (f"{extra} pass the check; keep only the tensors the report flags (report.suspects())."
+                  if extra else ""))
+    return Passed("Exercise 3", f"the planted bug was '{name}', and it breaks exactly {sorted(affected)}.")
 
 
 def check_best_eps(best_eps, eps_values, errors) -> Passed:
-    """Exercise 4.3: the ε with the smallest relative error, which must lie in the float64 sweet spot."""
+    """Exercise 4.4: the ε with the smallest relative error, which must lie in the float64 sweet spot."""
     eps_values, errors = np.asarray(eps_values, dtype=float), np.asarray(errors, dtype=float)
     index = _index_in(best_eps, eps_values, "best_eps")
     expected = int(np.argmin(errors))
@@ -394,25 +460,25 @@ def check_best_eps(best_eps, eps_values, errors) -> Passed:
     if not 1e-9 <= eps_values[expected] <= 1e-3:
         _not_yet("where the best ε lies", "between 1e-9 and 1e-3 in float64", f"{eps_values[expected]:.0e}",
                  "are the parameters float64? In float32 round-off moves the optimum to larger ε.")
-    return Passed("Exercise 3", f"ε = {eps_values[expected]:.0e}: truncation error dominates to its right, "
-                                "round-off to its left.")
+    return Passed("Exercise 4", f"ε = {eps_values[expected]:.0e}: round-off dominates to its left; to its right "
+                                "truncation error, and for large ε ReLU's kinks.")
 
 
 def check_float32_errors(error_small_eps, error_large_eps) -> Passed:
-    """Exercise 4.4: relative errors of a float32 check with ε = 1e-7 and ε = 1e-3."""
+    """Exercise 4.5: relative errors of a float32 check with ε = 1e-7 and ε = 1e-4."""
     small, large = _number(error_small_eps, "error_small_eps"), _number(error_large_eps, "error_large_eps")
     if small < 1e-2:
         _not_yet("the float32 relative error with ε = 1e-7", "far above 1e-3 (θ ± ε often rounds back to θ)",
                  f"{small:.2e}", "convert the parameter vector with .astype(np.float32) before the check.")
     if not 1e-6 < large < 1e-2:
-        _not_yet("the float32 relative error with ε = 1e-3", "between 1e-6 and 1e-2", f"{large:.2e}",
-                 "run the same float32 check with eps=1e-3.")
-    return Passed("Exercise 4", f"{small:.1e} at ε = 1e-7 against {large:.1e} at ε = 1e-3: "
+        _not_yet("the float32 relative error with ε = 1e-4", "between 1e-6 and 1e-2", f"{large:.2e}",
+                 "run the same float32 check with eps=1e-4.")
+    return Passed("Exercise 5", f"{small:.1e} at ε = 1e-7 against {large:.1e} at ε = 1e-4: "
                                 "float32 cannot reach the 1e-7 threshold.")
 
 
 def check_cost_of_checking(evaluations, hours, directions_per_step) -> Passed:
-    """Exercise 4.5: loss evaluations and hours for a full check of 10^6 parameters, and affordable directions."""
+    """Exercise 4.6: loss evaluations and hours for a full check of 10^6 parameters, and affordable directions."""
     evaluations, hours = _number(evaluations, "evaluations"), _number(hours, "hours")
     directions = _number(directions_per_step, "directions_per_step")
     if not _close(evaluations, 2e6):
@@ -425,13 +491,18 @@ def check_cost_of_checking(evaluations, hours, directions_per_step) -> Passed:
     if not _close(directions, 1.5, rtol=0.34):
         _not_yet("random directions in the time of one 30 ms backprop step", "1 to 2", directions,
                  "each direction needs two forward passes of 10 ms each.")
-    return Passed("Exercise 5", "5.6 hours for one full check, against about one direction per training step.")
+    return Passed("Exercise 6", "5.6 hours for one full check, against about one direction per training step.")
 
 
 def check_kink_free(error) -> Passed:
-    """Exercise 4.6: the relative error once the example at ReLU's kink is removed."""
+    """Exercise 4.7: the relative error once the example at ReLU's kink is removed."""
     error = _number(error, "error")
+    if error <= 1e-13:
+        _not_yet("the relative error without the kinked example", "between about 1e-11 and 1e-7", f"{error:.2e}",
+                 "a central difference at ε = 1e-7 carries round-off of about 1e-9, so an error this small (or "
+                 "exactly 0) means both sides are the same gradient: compare backprop with the numerical gradient "
+                 "(gc.check_gradients(loss_rest, kinked, gradient_rest).overall).")
     if error >= 1e-7:
         _not_yet("the relative error without the kinked example", "below 1e-7", f"{error:.2e}",
                  "remove example i from both the loss and the gradient function, and check again.")
-    return Passed("Exercise 6", f"{error:.1e}: the false alarm came from the kink, not from the code.")
+    return Passed("Exercise 7", f"{error:.1e}: the false alarm came from the kink, not from the code.")

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ALL", "BUGS", "MysteryBackward", "PlantedBug", "buggy_backward"]
+from reglab._validate import real_number
 
+__all__ = ["ALL", "BUGS", "CACHE_KEYS", "MysteryBackward", "PlantedBug", "buggy_backward"]
+
+CACHE_KEYS = ("X", "Z1", "A1", "Z2", "A2", "A3", "W1", "b1", "W2", "b2", "W3", "b3", "masks", "drop_rates")
 ALL = {"W1", "b1", "W2", "b2", "W3", "b3"}
 BUGS = {
     "dW3_factor_2": ("dW3 is doubled", {"W3"}),
@@ -37,7 +40,16 @@ def buggy_backward(y, cache, weight_decay=0.0, bug=None) -> dict:
     """The three-layer backward pass with the named bug planted (bug=None: the correct gradient)."""
     if bug is not None and bug not in BUGS:
         raise ValueError(f"bug must be one of {sorted(BUGS)} or None; got {bug!r}")
-    m, lam = len(y), weight_decay
+    lam = real_number(weight_decay, "weight_decay")
+    if lam < 0:
+        raise ValueError(f"weight_decay must be >= 0 (0 means no penalty); got weight_decay={lam:g}")
+    if not isinstance(cache, dict) or any(key not in cache for key in CACHE_KEYS):
+        raise ValueError("cache must be the dict returned by three_layer_net.forward(X, params)[1]; missing "
+                         f"{[k for k in CACHE_KEYS if not isinstance(cache, dict) or k not in cache]}")
+    y = np.asarray(y, dtype=float)
+    if y.shape != (len(cache["X"]),):
+        raise ValueError(f"y must have one label per example, shape ({len(cache['X'])},); got shape {y.shape}")
+    m = len(y)
     (p1, p2), masks = cache["drop_rates"], cache["masks"]
     X, Z1, A1, Z2, A2, A3 = (cache[k] for k in ("X", "Z1", "A1", "Z2", "A2", "A3"))
     W1, W2, W3, b1, b2, b3 = (cache[k] for k in ("W1", "W2", "W3", "b1", "b2", "b3"))
