@@ -163,6 +163,10 @@ def test_classifier_sweep_equals_single_runs(moons):
     sweep = train.sweep_classifier(moons, [0.0, 0.01], num_steps=60, record_every=20)
     single = train.train_classifier(moons, weight_decay=0.01, num_steps=60, record_every=20)
     np.testing.assert_allclose(sweep.test_loss[1], single.test_loss[0], rtol=1e-10)
+    for (W_last, b_last), (W_1, b_1) in zip(sweep.model(-1), sweep.model(1)):  # -1 once gave empty arrays
+        assert W_last.shape[0] == 1
+        np.testing.assert_array_equal(W_last, W_1)
+        np.testing.assert_array_equal(b_last, b_1)
 
 
 def test_large_weight_decay_keeps_tanh_units_in_their_linear_region(moons):

@@ -252,7 +252,10 @@ def norm_chain(X) -> NormChain:
 
 
 def axis_hit_rate(p, num_centers=500, radius=1.0, tol=1e-6, seed=0) -> float:
-    """Fraction of random loss centres outside the Lp ball whose constrained minimum has a coordinate within tol of 0."""
+    """Fraction of random loss centres outside the Lp ball whose constrained minimum has a coordinate within tol of 0.
+
+    Raises if radius is so large that no centre drawn from [-3, 3]^2 lies outside the ball (the mean of nothing).
+    """
     num_centers, radius = positive_int(num_centers, "num_centers"), positive(radius, "radius")
     tol, p = nonnegative(tol, "tol"), _order(p, minimum=0, name="p")
     rng = np.random.default_rng(check_seed(seed))

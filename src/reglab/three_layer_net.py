@@ -52,6 +52,8 @@ def _check_params(params):
 
 def _check_X(X, params):
     X = numeric_array(X, "X", 2, "(examples, features)")
+    if not isinstance(X, np.ndarray):
+        raise TypeError("X must be a NumPy array; convert a tensor with .numpy()")
     if X.shape[1] != np.shape(params["W1"])[0]:
         raise ValueError(f"X has {X.shape[1]} features per example but W1 takes {np.shape(params['W1'])[0]}")
     return X
@@ -148,7 +150,8 @@ def train(X, y, layer_dims=(2, 20, 3, 1), drop_rates=(0.0, 0.0), weight_decay=0.
           seed=0, record_every=100):
     """Full-batch gradient descent; returns the parameters and the cost recorded every record_every iterations."""
     lr, num_iterations = learning_rate(lr), positive_int(num_iterations, "num_iterations")
-    record_every, weight_decay = positive_int(record_every, "record_every"), penalty_strength(weight_decay, "weight_decay")
+    record_every = positive_int(record_every, "record_every")
+    weight_decay = penalty_strength(weight_decay, "weight_decay")
     _check_rates(drop_rates)
     params = init_params(layer_dims, seed)
     X = numeric_array(X, "X", 2, "(examples, features)")

@@ -12,8 +12,9 @@ import numpy as np
 
 from reglab import models
 from reglab._random import rng_for
-from reglab._validate import (common_length, dataset_arrays, index, learning_rate, nonnegative, numeric_array, numpy_generator, one_of,
-                              penalties, penalty_strength, positive_int, positive_ints, rate, same_kind, targets01)
+from reglab._validate import (common_length, dataset_arrays, index, learning_rate, nonnegative, numeric_array,
+                              numpy_generator, one_of, penalties, penalty_strength, positive_int, positive_ints, rate,
+                              same_kind, targets01)
 from reglab._validate import seed as check_seed
 from reglab.data import Dataset
 
