@@ -14,7 +14,7 @@ import numpy as np
 __all__ = [
     "is_tensor", "real_number", "positive_int", "numeric_array", "same_kind", "nonnegative", "positive",
     "penalty_strength", "penalties", "learning_rate", "rate", "seed", "one_of", "sequence", "positive_ints",
-    "targets01",
+    "targets01", "norm_order", "axis", "shape",
     "class_labels", "dataset_arrays", "index", "common_length", "torch_generator", "numpy_generator",
 ]
 
@@ -103,6 +103,34 @@ def seed(value, name: str = "seed", *, allow_none: bool = False):
     if value < 0:
         raise ValueError(f"{name} must be a non-negative integer; got {value}")
     return int(value)
+
+
+def norm_order(p, *, minimum: float, name: str = "p") -> float:
+    """The order p of an Lp norm: a real number >= minimum, or math.inf."""
+    p = real_number(p, name, allow_inf=True)
+    if p == -math.inf or p < minimum:
+        raise ValueError(f"{name} must be >= {minimum:g} or math.inf; got {name}={p:g}")
+    return p
+
+
+def axis(value, ndim: int, name: str = "axis"):
+    """None (every entry) or an int naming one of ndim axes."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be None (all entries) or an integer; got {value!r}")
+    if not -ndim <= value < ndim:
+        raise ValueError(f"{name} must be None or an integer from {-ndim} to {ndim - 1} (x is {ndim}-D); "
+                         f"got {name}={value}")
+    return int(value)
+
+
+def shape(value, name: str = "shape") -> tuple:
+    """An array shape: a positive int or a tuple of positive ints."""
+    dims = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    if not dims:
+        raise ValueError(f"{name} must have at least one dimension; got ()")
+    return tuple(positive_int(n, f"{name} entries") for n in dims)
 
 
 def one_of(value, name: str, allowed) -> None:
