@@ -169,6 +169,12 @@ def test_classifier_sweep_equals_single_runs(moons):
         np.testing.assert_array_equal(b_last, b_1)
 
 
+def test_classifier_drop_rates_mix_one_rate_and_per_layer_rates(moons):
+    run = train.sweep_classifier(moons, drop_rates=[0.1, (0.2, 0.3)], num_steps=1)
+    np.testing.assert_array_equal(run.drop_rates, [[0.1, 0.1], [0.2, 0.3]])
+    np.testing.assert_array_equal(train.sweep_classifier(moons, drop_rates=0.4, num_steps=1).drop_rates, [[0.4, 0.4]])
+
+
 def test_large_weight_decay_keeps_tanh_units_in_their_linear_region(moons):
     sweep = train.sweep_classifier(moons, [0.0, 0.03], num_steps=300, lr=0.02)
     linear = models.linear_region_fraction(sweep.params, moons.test.X)

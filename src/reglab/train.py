@@ -250,7 +250,8 @@ def _per_model(values, K, name):
 def _drop_rate_rows(drop_rates, num_layers):
     """drop_rates as (models, hidden layers): each entry is one rate for every layer or one rate per layer."""
     rows = []
-    for entry in ([drop_rates] if np.ndim(drop_rates) == 0 else drop_rates):
+    many = isinstance(drop_rates, (list, tuple)) or (isinstance(drop_rates, np.ndarray) and drop_rates.ndim > 0)
+    for entry in (drop_rates if many else [drop_rates]):
         rates = [rate(r, "drop_rates entries", below_one=True) for r in np.atleast_1d(entry)]
         if len(rates) not in (1, num_layers):
             raise ValueError(f"each drop_rates entry needs 1 rate or one per hidden layer ({num_layers}); "
