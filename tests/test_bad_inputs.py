@@ -22,6 +22,7 @@ X2, Y2 = MOONS.train.X, MOONS.train.y
 MLP = models.init_mlp([2, 4, 3, 1], "relu")
 NET = net.init_params((2, 4, 3, 1))
 OK_SPLIT = data.Split(np.ones((2, 2)), np.ones(2))
+DIGITS = data.load_digits_split(seed=0)
 
 
 def _moons_with(split=None, **changes):
@@ -202,7 +203,7 @@ ROWS = [
      ["data.train.y must hold class labels 0 and 1"]),
     ("classifier validation labels 0/2", lambda: train.sweep_classifier(_moons_with("val", y=2 * Y2)), ValueError,
      ["data.val.y must hold class labels 0 and 1", "2.0"]),
-    ("classifier model index", lambda: _classifier_run()[3], ValueError, ["k must be an index", "3"]),
+    ("classifier model index", lambda: _classifier_run()[3], ValueError, ["k must be an index", "-1 to 0", "3"]),
     # --- three_layer_net ---
     ("init_params string dims", lambda: net.init_params("abcd"), TypeError, ["layer_sizes", "list or tuple"]),
     ("forward wrong width", lambda: net.forward(np.ones((3, 5)), NET), ValueError,
@@ -212,6 +213,8 @@ ROWS = [
     ("forward masks shape", lambda: net.forward(np.ones((3, 2)), NET, (0.5, 0.5),
                                                 masks=(np.ones((2, 4)), np.ones((3, 3)))), ValueError,
      ["masks must be (D1, D2) of shapes (3, 4) and (3, 3)"]),
+    ("forward on a tensor", lambda: net.forward(torch.ones(3, 2, dtype=torch.float64), NET), TypeError,
+     ["X must be a NumPy array", ".numpy()"]),
     ("forward rate 1", lambda: net.forward(np.ones((3, 2)), NET, (1.0, 0.5), rng=np.random.default_rng(0)),
      ValueError, ["drop_rates entries", "excluding 1"]),
     ("cost targets too long", lambda: net.cost(_cache(), np.ones(4)), ValueError,
@@ -241,7 +244,9 @@ ROWS = [
      ["drop_rate must be between 0 and 1", "2"]),
     ("accuracy of a tuple", lambda: tt.accuracy(tt.digits_mlp(), (1, 2)), TypeError,
      ["split must be a reglab.data.Split", "tuple"]),
-    ("accuracy negative seed", lambda: tt.accuracy(tt.digits_mlp(), OK_SPLIT, seed=-1), ValueError,
+    ("accuracy wrong width", lambda: tt.accuracy(tt.digits_mlp(), OK_SPLIT), ValueError,
+     ["split.X has 2 features per example", "model takes 64"]),
+    ("accuracy negative seed", lambda: tt.accuracy(tt.digits_mlp(), DIGITS.test, seed=-1), ValueError,
      ["seed must be a non-negative integer", "-1"]),
     ("train_digits on moons", lambda: tt.train_digits(MOONS), ValueError,
      ["data must hold 8x8 digits", "64 pixels", "got 2 features"]),

@@ -103,11 +103,13 @@ def test_input_dropout_equals_loss_plus_data_dependent_l2_penalty():
     (lambda: dropout.check_rate(float("nan")), ValueError, "drop_rate must be a real number"),
     (lambda: dropout.check_rate("0.5"), TypeError, "drop_rate must be a real number"),
     (lambda: dropout.bernoulli_mask((2, 2), 0.5), TypeError, "rng must be a np.random.Generator"),
-    (lambda: dropout.bernoulli_mask((2, 2), 0.5, like=torch.zeros(1)), TypeError, "generator must be a torch.Generator"),
+    (lambda: dropout.bernoulli_mask((2, 2), 0.5, like=torch.zeros(1)), TypeError,
+     "generator must be a torch.Generator"),
     (lambda: dropout.dropout_train(np.ones(3), 0.5, np.ones(4)), ValueError, "mask has shape"),
     (lambda: dropout.dropout_eval(np.ones(3), 0.5, "scaled"), ValueError, "convention must be one of"),
     (lambda: dropout.input_dropout_penalty(np.ones((2, 2)), np.ones(2), 1.0), ValueError, "excluding 1"),
-    (lambda: dropout.input_dropout_penalty(np.ones((2, 2)), np.ones(3), 0.5), ValueError, "w must have one weight per feature"),
+    (lambda: dropout.input_dropout_penalty(np.ones((2, 2)), np.ones(3), 0.5), ValueError,
+     "w must have one weight per feature"),
 ])
 def test_bad_rates_and_shapes_are_rejected_clearly(call, error, fragment):
     with pytest.raises(error, match=fragment):

@@ -163,6 +163,17 @@ def test_classifier_sweep_equals_single_runs(moons):
     sweep = train.sweep_classifier(moons, [0.0, 0.01], num_epochs=60, record_every=20)
     single = train.train_classifier(moons, weight_decay=0.01, num_epochs=60, record_every=20)
     np.testing.assert_allclose(sweep.test_loss[1], single.test_loss, rtol=1e-10)
+    for run_last, run_1 in ((sweep[-1], sweep[1]),):  # -1 once gave empty arrays
+        for (W_last, b_last), (W_1, b_1) in zip(run_last.params, run_1.params):
+            assert W_last.shape[0] == 1
+            np.testing.assert_array_equal(W_last, W_1)
+            np.testing.assert_array_equal(b_last, b_1)
+
+
+def test_classifier_drop_rates_mix_one_rate_and_per_layer_rates(moons):
+    run = train.sweep_classifier(moons, drop_rates=[0.1, (0.2, 0.3)], num_epochs=1)
+    np.testing.assert_array_equal(run.drop_rates, [[0.1, 0.1], [0.2, 0.3]])
+    np.testing.assert_array_equal(train.sweep_classifier(moons, drop_rates=0.4, num_epochs=1).drop_rates, [[0.4, 0.4]])
 
 
 def test_large_weight_decay_keeps_tanh_units_in_their_linear_region(moons):

@@ -13,7 +13,8 @@ import numpy as np
 
 __all__ = [
     "is_tensor", "real_number", "positive_int", "numeric_array", "same_kind", "nonnegative", "positive",
-    "penalty_strength", "penalties", "learning_rate", "rate", "seed", "one_of", "sequence", "positive_ints", "targets01",
+    "penalty_strength", "penalties", "learning_rate", "rate", "seed", "one_of", "sequence", "positive_ints",
+    "targets01", "norm_order", "axis", "shape",
     "class_labels", "dataset_arrays", "index", "common_length", "torch_generator", "numpy_generator",
 ]
 
@@ -81,7 +82,7 @@ def learning_rate(lr, name: str = "lr") -> float:
     return positive(lr, name)
 
 
-def rate(value, name: str = "drop_rate", *, below_one: bool = False, why: str = "nothing is left to learn from") -> float:
+def rate(value, name: str = "drop_rate", *, below_one: bool = False, why: str = "nothing is left to learn from"):
     """A drop rate: a probability in [0, 1], or in [0, 1) where dropping every unit is meaningless (below_one)."""
     value = real_number(value, name)
     if below_one and not 0.0 <= value < 1.0:
@@ -102,6 +103,34 @@ def seed(value, name: str = "seed", *, allow_none: bool = False):
     if value < 0:
         raise ValueError(f"{name} must be a non-negative integer; got {value}")
     return int(value)
+
+
+def norm_order(p, *, minimum: float, name: str = "p") -> float:
+    """The order p of an Lp norm: a real number >= minimum, or math.inf."""
+    p = real_number(p, name, allow_inf=True)
+    if p == -math.inf or p < minimum:
+        raise ValueError(f"{name} must be >= {minimum:g} or math.inf; got {name}={p:g}")
+    return p
+
+
+def axis(value, ndim: int, name: str = "axis"):
+    """None (every entry) or an int naming one of ndim axes."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be None (all entries) or an integer; got {value!r}")
+    if not -ndim <= value < ndim:
+        raise ValueError(f"{name} must be None or an integer from {-ndim} to {ndim - 1} (x is {ndim}-D); "
+                         f"got {name}={value}")
+    return int(value)
+
+
+def shape(value, name: str = "shape") -> tuple:
+    """An array shape: a positive int or a tuple of positive ints."""
+    dims = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    if not dims:
+        raise ValueError(f"{name} must have at least one dimension; got ()")
+    return tuple(positive_int(n, f"{name} entries") for n in dims)
 
 
 def one_of(value, name: str, allowed) -> None:
@@ -175,7 +204,8 @@ def same_kind(x, y, x_name: str, y_name: str) -> None:
             "pass two arrays or two tensors"
         )
     if tuple(x.shape) != tuple(y.shape):
-        raise ValueError(f"{x_name} has shape {tuple(x.shape)} but {y_name} has shape {tuple(y.shape)}; they must match")
+        raise ValueError(f"{x_name} has shape {tuple(x.shape)} but {y_name} has shape {tuple(y.shape)}; "
+                         "they must match")
 
 
 def targets01(y, name: str, *, labels: bool = True):
@@ -213,7 +243,8 @@ def index(k, length: int, name: str = "k") -> int:
     if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral):
         raise TypeError(f"{name} must be an integer index; got {k!r}")
     if not -length <= k < length:
-        raise ValueError(f"{name} must be an index from {-length} to {length - 1} (there are {length} runs; negative indices count from the end); got {k}")
+        raise ValueError(f"{name} must be an index from {-length} to {length - 1} (there are {length} runs; "
+                         f"negative indices count from the end); got {k}")
     return int(k) % length
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from reglab._validate import (is_tensor, numeric_array, numpy_generator, one_of, positive_int, same_kind,
-                              torch_generator)
+from reglab._validate import is_tensor, numeric_array, numpy_generator, one_of, same_kind, torch_generator
+from reglab._validate import shape as check_shape
 from reglab._validate import rate as check_rate  # the public name chapters and checks use
 
 __all__ = ["CONVENTIONS", "bernoulli_mask", "check_rate", "dropout_eval", "dropout_layer", "dropout_train",
@@ -19,14 +19,6 @@ CONVENTIONS = ("inverted", "scale_at_test")
 
 def _check_convention(convention):
     one_of(convention, "convention", CONVENTIONS)
-
-
-def _check_shape(shape):
-    """A mask shape: a positive int or a tuple of positive ints."""
-    dims = (shape,) if not isinstance(shape, (tuple, list)) else shape
-    if not dims:
-        raise ValueError("shape must have at least one dimension; got ()")
-    return tuple(positive_int(n, "shape entries") for n in dims)
 
 
 def _check_mask(mask, h):
@@ -41,7 +33,7 @@ def _check_mask(mask, h):
 
 def bernoulli_mask(shape, drop_rate, rng=None, generator=None, like=None):
     """A 0/1 mask that keeps each entry with probability 1 - drop_rate: NumPy from rng, torch from generator."""
-    drop_rate, shape = check_rate(drop_rate), _check_shape(shape)
+    drop_rate, shape = check_rate(drop_rate), check_shape(shape)
     if like is not None and not is_tensor(like):
         raise TypeError(f"like must be a torch tensor (the mask takes its dtype and device) or None; got {like!r}")
     if generator is not None and like is None:

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from reglab._validate import is_tensor, nonnegative, numeric_array, positive, positive_int, real_number, same_kind
+from reglab._validate import (is_tensor, nonnegative, norm_order, numeric_array, positive, positive_int, real_number,
+                              same_kind)
+from reglab._validate import axis as check_axis
 from reglab._validate import seed as check_seed
 
 
@@ -30,18 +32,6 @@ def _sum(a, axis):
     return a.sum(dim=axis, keepdim=True) if is_tensor(a) else a.sum(axis=axis, keepdims=True)
 
 
-def _axis(axis, x):
-    """None or an int naming one of x's axes."""
-    if axis is None:
-        return None
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"axis must be None (all entries) or an integer; got {axis!r}")
-    if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"axis must be None or an integer from {-x.ndim} to {x.ndim - 1} (x is {x.ndim}-D); "
-                         f"got axis={axis}")
-    return int(axis)
-
-
 def _power_sum_root(x, p: float, axis=None):
     """(sum |x|^p)^(1/p) for any p > 0 (inf: max |x|), scaled by max |x| so large p cannot overflow."""
     a = abs(x)
@@ -54,13 +44,6 @@ def _power_sum_root(x, p: float, axis=None):
     return out if axis is None else out.squeeze(axis)
 
 
-def _order(p, *, minimum: float, name: str = "p") -> float:
-    p = real_number(p, name, allow_inf=True)
-    if p == -math.inf or p < minimum:
-        raise ValueError(f"{name} must be >= {minimum:g} or math.inf; got {name}={p:g}")
-    return p
-
-
 def lp_norm(x, p=2, axis=None):
     """The Lp norm (sum |x_i|^p)^(1/p) for real p >= 1 or p = math.inf, of all entries or along axis."""
     p = real_number(p, "p", allow_inf=True)
@@ -71,7 +54,7 @@ def lp_norm(x, p=2, axis=None):
             "to count non-zero entries ('L0') use l0_count"
         )
     x = numeric_array(x, "x")
-    return _power_sum_root(x, p, _axis(axis, x))
+    return _power_sum_root(x, p, check_axis(axis, x.ndim))
 
 
 def quasi_norm(x, p, axis=None):
@@ -80,7 +63,7 @@ def quasi_norm(x, p, axis=None):
     if p <= 0:
         raise ValueError(f"p must be > 0 for the Lp formula; got p={p:g}. To count non-zero entries use l0_count")
     x = numeric_array(x, "x")
-    return _power_sum_root(x, p, _axis(axis, x))
+    return _power_sum_root(x, p, check_axis(axis, x.ndim))
 
 
 def l0_count(x, tol=0.0) -> int:
@@ -114,7 +97,7 @@ def _ball_points(angles, p: float) -> np.ndarray:
 
 def unit_ball(p, num_points=720) -> np.ndarray:
     """Points (num_points, 2) on the 2-D curve ||x||_p = 1, for any p > 0 (p < 1 gives a non-convex star)."""
-    p = _order(p, minimum=0, name="p")
+    p = norm_order(p, minimum=0, name="p")
     if p == 0:
         raise ValueError("p must be > 0: the set {x : count of non-zeros = 1} is the two axes, not a closed curve")
     num_points = positive_int(num_points, "num_points")
@@ -132,7 +115,7 @@ def constrained_minimum(center, p, radius=1.0, curvature=None, num_points=7200) 
     radius = positive(radius, "radius")
     if quasi_norm(c, p) <= radius:
         return c.copy()
-    p = _order(p, minimum=1, name="p")  # the search below needs a convex ball
+    p = norm_order(p, minimum=1, name="p")  # the search below needs a convex ball
     num_points = positive_int(num_points, "num_points")
 
     def best(angles):
@@ -290,9 +273,12 @@ def norm_chain(X) -> NormChain:
 
 
 def axis_hit_rate(p, num_centers=500, radius=1.0, tol=1e-6, seed=0) -> float:
-    """Fraction of random loss centres outside the Lp ball whose constrained minimum has a coordinate within tol of 0."""
+    """Fraction of random loss centres outside the Lp ball whose constrained minimum has a coordinate within tol of 0.
+
+    Raises if radius is so large that no centre drawn from [-3, 3]^2 lies outside the ball (the mean of nothing).
+    """
     num_centers, radius = positive_int(num_centers, "num_centers"), positive(radius, "radius")
-    tol, p = nonnegative(tol, "tol"), _order(p, minimum=0, name="p")
+    tol, p = nonnegative(tol, "tol"), norm_order(p, minimum=0, name="p")
     rng = np.random.default_rng(check_seed(seed))
     centers = [c for c in rng.uniform(-3, 3, (num_centers, 2)) if quasi_norm(c, p) > radius]
     if not centers:

@@ -65,6 +65,8 @@ def _check_params(params):
 
 def _check_X(X, params):
     X = numeric_array(X, "X", 2, "(examples, features)")
+    if not isinstance(X, np.ndarray):
+        raise TypeError("X must be a NumPy array; convert a tensor with .numpy()")
     if X.shape[1] != np.shape(params["W1"])[0]:
         raise ValueError(f"X has {X.shape[1]} features per example but W1 takes {np.shape(params['W1'])[0]}")
     return X

@@ -12,8 +12,8 @@ import numpy as np
 import torch
 
 from reglab._random import rng_for
-from reglab._validate import (class_labels, dataset_arrays, learning_rate, nonnegative, one_of, penalty_strength, positive_int,
-                              positive_ints, sequence, torch_generator)
+from reglab._validate import (class_labels, dataset_arrays, learning_rate, nonnegative, one_of, penalty_strength,
+                              positive_int, positive_ints, sequence, torch_generator)
 from reglab._validate import rate as check_rate
 from reglab._validate import seed as check_seed
 from reglab.data import Dataset, Split
@@ -151,6 +151,12 @@ def accuracy(model, split, seed=None) -> float:
     if not isinstance(split, Split):
         raise TypeError(f"split must be a reglab.data.Split (e.g. digits.test); got {type(split).__name__}")
     seed = check_seed(seed, allow_none=True)
+    linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+    if linears and linears[0].in_features != split.X.shape[1]:
+        raise ValueError(f"split.X has {split.X.shape[1]} features per example but model takes "
+                         f"{linears[0].in_features}")
+    if linears:
+        class_labels(split.y, "split.y", linears[-1].out_features)
     with torch.no_grad(), torch.random.fork_rng():
         if seed is not None:
             torch.manual_seed(seed)

@@ -12,8 +12,9 @@ import numpy as np
 
 from reglab import models
 from reglab._random import rng_for
-from reglab._validate import (common_length, dataset_arrays, index, learning_rate, nonnegative, numeric_array, numpy_generator, one_of,
-                              penalties, penalty_strength, positive_int, positive_ints, rate, same_kind, targets01)
+from reglab._validate import (common_length, dataset_arrays, index, learning_rate, nonnegative, numeric_array,
+                              numpy_generator, one_of, penalties, penalty_strength, positive_int, positive_ints, rate,
+                              same_kind, targets01)
 from reglab._validate import seed as check_seed
 from reglab.data import Dataset
 
@@ -322,7 +323,8 @@ def _per_model(values, K, name):
 def _drop_rate_rows(drop_rates, num_layers):
     """drop_rates as (models, hidden layers): each entry is one rate for every layer or one rate per layer."""
     rows = []
-    for entry in ([drop_rates] if np.ndim(drop_rates) == 0 else drop_rates):
+    many = isinstance(drop_rates, (list, tuple)) or (isinstance(drop_rates, np.ndarray) and drop_rates.ndim > 0)
+    for entry in (drop_rates if many else [drop_rates]):
         rates = [rate(r, "drop_rates entries", below_one=True) for r in np.atleast_1d(entry)]
         if len(rates) not in (1, num_layers):
             raise ValueError(f"each drop_rates entry needs 1 rate or one per hidden layer ({num_layers}); "
