@@ -199,3 +199,12 @@ def test_importing_reglab_and_every_module_has_no_side_effects():
                          env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {}
+
+
+@pytest.mark.parametrize("module", ["rendering", "plotting"])
+def test_drawing_modules_compute_nothing(module):
+    """Plot helpers take computed results (runs, norms.constrained_problem, ...): they call no computing module."""
+    if module not in graph():
+        pytest.skip(f"reglab.{module} does not exist yet")
+    computing = sorted(m for m in graph()[module][0] if LAYERS.get(m) == 2)
+    assert not computing, f"{module} imports computing modules {computing}: pass their results in instead"
