@@ -32,9 +32,9 @@ SIDE = {"checks": {1, 2}, "student_edition": set()}
 NO_SCREEN = ("matplotlib", "ipywidgets", "PIL", "IPython")     # what layers 1-3 and checks may not import
 # Known violations, to delete once fixed: each is an xfail(strict) test, so it fails loudly when the edge is gone.
 KNOWN_VIOLATIONS = {
-    ("plotting", "scrubbers"): "the circle plotting <-> scrubbers <-> widgets (BookFigure uses scrubbers.compress_png); "
-                               "the `speed` branch moves PNG rendering into reglab.rendering: after merging it, "
-                               "delete this entry",
+    ("plotting", "scrubbers"): "the circle plotting <-> scrubbers <-> widgets (BookFigure uses "
+                               "scrubbers.compress_png); the `speed` branch moves PNG rendering into "
+                               "reglab.rendering: after merging it, delete this entry",
 }
 
 
@@ -199,3 +199,12 @@ def test_importing_reglab_and_every_module_has_no_side_effects():
                          env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {}
+
+
+@pytest.mark.parametrize("module", ["rendering", "plotting"])
+def test_drawing_modules_compute_nothing(module):
+    """Plot helpers take computed results (runs, norms.constrained_problem, ...): they call no computing module."""
+    if module not in graph():
+        pytest.skip(f"reglab.{module} does not exist yet")
+    computing = sorted(m for m in graph()[module][0] if LAYERS.get(m) == 2)
+    assert not computing, f"{module} imports computing modules {computing}: pass their results in instead"

@@ -6,7 +6,7 @@ import math
 import ipywidgets
 import pytest
 
-from reglab import norms, plotting, widgets
+from reglab import norms, widgets
 
 
 @pytest.fixture
@@ -64,7 +64,8 @@ def _toy_app():
 
     slider = ipywidgets.SelectionSlider(options=["good", "error", "diverge"], value="good")
     from reglab import plotting
-    return widgets.LiveApp({"setting": slider}, update, lambda r: plotting.plot_unit_ball(norms.unit_ball(2), 2), lambda r: f"ok {r}")
+    return widgets.LiveApp({"setting": slider}, update, lambda r: plotting.plot_unit_ball(norms.unit_ball(2), 2),
+                           lambda r: f"ok {r}")
 
 
 @pytest.mark.parametrize("setting, message", [("error", "weight_decay must be >= 0"),

@@ -198,8 +198,8 @@ def sweep_linear_regression(data: Dataset, weight_decays=(0.0,), l1s=None, lr=0.
         curves["norm"] = np.sqrt((snapshots_W ** 2).sum(-1)).T
     failed_at = _first_divergence(curves["train"])
     failures = [None if e < 0 else _divergence_message(lr, wd, e) for e, wd in zip(failed_at, weight_decays)]
-    return RegressionSweep(weight_decays, l1s, np.arange(num_epochs + 1), curves["train"], curves["val"], curves["test"],
-                 curves["norm"], W, b, failures)
+    return RegressionSweep(weight_decays, l1s, np.arange(num_epochs + 1), curves["train"], curves["val"],
+                           curves["test"], curves["norm"], W, b, failures)
 
 
 def train_linear_regression(data: Dataset, weight_decay=0.0, l1=0.0, lr=0.003, num_epochs=100, batch_size=5, seed=0,
