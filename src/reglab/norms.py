@@ -226,10 +226,14 @@ def norm_chain(X) -> NormChain:
     return NormChain(lp_norm(X, math.inf, axis=1), lp_norm(X, 2, axis=1), lp_norm(X, 1, axis=1), X.shape[1])
 
 
-def axis_hit_rate(p, num_centers=500, radius=1.0, tol=1e-6, seed=0) -> float:
-    """Fraction of random loss centres outside the Lp ball whose constrained minimum has a coordinate within tol of 0."""
+def axis_hit_rate(p, num_centers=500, radius=1.0, tol=1e-6, seed=0, box=3.0) -> float:
+    """Fraction of loss centres, uniform in [-box, box]^2 and outside the Lp ball, whose minimum has a coordinate near 0."""
     num_centers = positive_int(num_centers, "num_centers")
-    tol = real_number(tol, "tol")
+    tol, box = real_number(tol, "tol"), real_number(box, "box")
+    if box <= 0:
+        raise ValueError(f"box must be > 0 (the half-width of the square the centres are drawn from); got box={box:g}")
     rng = np.random.default_rng(seed)
-    centers = [c for c in rng.uniform(-3, 3, (num_centers, 2)) if quasi_norm(c, p) > radius]
+    centers = [c for c in rng.uniform(-box, box, (num_centers, 2)) if quasi_norm(c, p) > radius]
+    if not centers:
+        raise ValueError(f"no centre fell outside the ball: box={box:g} is too small for radius={radius:g}")
     return float(np.mean([np.abs(constrained_minimum(c, p, radius)).min() <= tol * radius for c in centers]))
