@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from reglab import checks, dropout, planted_bugs, three_layer_net
+from reglab import checks, data, dropout, planted_bugs, three_layer_net, train
 
 
 def fails_with(check, *args, hint, **kwargs):
@@ -93,10 +93,61 @@ def test_decay_factor():
     fails_with(checks.check_decay_factor, float("nan"), hint="finite")
 
 
-def test_equivalent_weight_decay():
-    assert checks.check_equivalent_weight_decay(3.0)
-    fails_with(checks.check_equivalent_weight_decay, 1.5, hint="1/2, so it cancels")
-    fails_with(checks.check_equivalent_weight_decay, 1200, hint="divides by m")
+def sgd_weights(dataset, weight_decay, bias_decay=0.0, lr=0.05, num_steps=600):
+    """Full-batch torch.optim.SGD on the half mean squared error, the bias in its own group (Exercise 2.2)."""
+    X, y = torch.as_tensor(dataset.train.X), torch.as_tensor(dataset.train.y)
+    w = torch.zeros(X.shape[1], dtype=torch.float64, requires_grad=True)
+    b = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.SGD([{"params": [w], "weight_decay": weight_decay},
+                                 {"params": [b], "weight_decay": bias_decay}], lr=lr)
+    for _ in range(num_steps):
+        optimizer.zero_grad()
+        (0.5 * ((X @ w + b - y) ** 2).mean()).backward()
+        optimizer.step()
+    return w.detach().numpy()
+
+
+SMALL = data.make_high_dim_regression(num_train=20, num_features=5, true_w=0.5, true_b=1.0, noise=0.1, seed=2)
+
+
+def test_equivalent_weight_decay_compares_torch_sgd_with_the_courses_objective():
+    assert "3" in repr(checks.check_equivalent_weight_decay(3.0, sgd_weights(SMALL, 3.0), SMALL))
+    fails_with(checks.check_equivalent_weight_decay, 1.5, sgd_weights(SMALL, 1.5), SMALL, hint="1/2, so it cancels")
+    fails_with(checks.check_equivalent_weight_decay, 1200, sgd_weights(SMALL, 3.0), SMALL, hint="divides by m")
+    # the right λ, but the weights come from a different objective: the comparison must catch each
+    fails_with(checks.check_equivalent_weight_decay, 3.0, sgd_weights(SMALL, 3.0, bias_decay=3.0), SMALL,
+               hint="the bias was decayed too")
+    fails_with(checks.check_equivalent_weight_decay, 3.0, sgd_weights(SMALL, 60.0, lr=0.01, num_steps=2000), SMALL,
+               hint="you passed λ' itself")
+    fails_with(checks.check_equivalent_weight_decay, 3.0, sgd_weights(SMALL, 3.0, num_steps=5), SMALL,
+               hint="train full batch until the weights stop moving")
+    # the circular answer of the old exercise (reglab's own run, trained far from convergence) does not pass
+    reglab_run = train.train_linear_regression(SMALL, weight_decay=3.0, num_epochs=3)
+    fails_with(checks.check_equivalent_weight_decay, 3.0, reglab_run.w, SMALL, hint="SGD")
+
+
+def full_batch_loop(X, y, weight_decay, lr, num_steps):
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    for _ in range(num_steps):
+        residual = X @ w + b - y
+        w = (1 - lr * weight_decay) * w - lr * X.T @ residual / n
+        b = b - lr * residual.mean()
+    return w, b
+
+
+@pytest.mark.filterwarnings("ignore:overflow", "ignore:invalid value")
+def test_training_loop_is_compared_with_reglabs_trainer():
+    assert "matches train.train_linear_regression" in repr(checks.check_training_loop(full_batch_loop))
+    for mistake, hint in [(dict(decay_bias=True), "the bias is decayed too"), (dict(penalty_scale=2.0), "not 2 λ w"),
+                          (dict(penalty_scale=0.5), "the 1/2 cancels"), (dict(mean=False), "instead of a mean")]:
+        fails_with(checks.check_training_loop,
+                   lambda X, y, weight_decay, lr, num_steps, kw=mistake: checks._full_batch_variant(
+                       X, y, weight_decay, lr, num_steps, **kw), hint=hint)
+    fails_with(checks.check_training_loop, lambda X, y, weight_decay, lr, num_steps: full_batch_loop(
+        X, y, weight_decay, lr, num_steps)[0], hint="a pair (w, b)")
+    fails_with(checks.check_training_loop, lambda X, y, weight_decay, lr, num_steps: full_batch_loop(
+        X, -y, weight_decay, lr, num_steps), hint="mean* half squared error")
 
 
 def test_optimizer_that_decays_the_bias():
@@ -135,6 +186,19 @@ def test_best_setting_of_a_classifier_sweep():
     assert checks.check_best_setting(0.01, values, sweep, exercise="Exercise 6")
     fails_with(checks.check_best_setting, 0.0, values, sweep, exercise="Exercise 6", hint="*training* data")
     fails_with(checks.check_best_setting, 0.1, values, sweep, exercise="Exercise 6", hint="final value")
+
+
+def test_lambda_chosen_on_validation_over_seeds():
+    values = np.array([0.0, 0.001, 0.01, 0.1])
+    # per seed: training favours λ = 0, test favours 0.01, mean validation favours 0.001 (seed 0 alone: 0.1)
+    seeds = [sweep_with(train_acc=[1.0, 0.9, 0.85, 0.7], val_acc=[0.80, 0.90, 0.85, 0.91 if k == 0 else 0.7],
+                        test_acc=[0.80, 0.86, 0.90, 0.70]) for k in range(5)]
+    shown = repr(checks.check_lambda_chosen_on_validation(0.001, values, seeds))
+    assert "86.0% ± 0.0%" in shown and "80.0%" in shown
+    fails_with(checks.check_lambda_chosen_on_validation, 0.01, values, seeds, hint="*test* split")
+    fails_with(checks.check_lambda_chosen_on_validation, 0.0, values, seeds, hint="*training* data")
+    fails_with(checks.check_lambda_chosen_on_validation, 0.1, values, seeds, hint="first seed alone")
+    fails_with(checks.check_lambda_chosen_on_validation, 0.001, values, seeds[:3], hint="seed-to-seed spread")
 
 
 # Chapter 3

@@ -184,6 +184,24 @@ def test_axis_hit_rate_l1_sparse_l2_not():
     assert norms.axis_hit_rate(2, num_centers=200) == 0.0
 
 
+@pytest.mark.parametrize("box", [1.5, 3.0, 10.0])
+def test_axis_hit_rate_matches_the_strips_of_the_diamond(box):
+    # With H = I a centre outside the L1 ball projects onto a corner exactly when it lies in none of the four
+    # strips facing an edge, i.e. when ||c1| - |c2|| >= 1; the rest land inside an edge (Chapter 1, Exercise 5).
+    centers = np.random.default_rng(0).uniform(-box, box, (500, 2))
+    outside = centers[np.abs(centers).sum(1) > 1]
+    expected = np.mean(np.abs(np.abs(outside[:, 0]) - np.abs(outside[:, 1])) >= 1)
+    assert norms.axis_hit_rate(1, box=box) == pytest.approx(expected, abs=1 / len(outside))
+
+
+def test_axis_hit_rate_depends_on_the_sampling_box():
+    # the Chapter 1 text: 12.9 %, 43.8 % and 79.7 % for boxes of half-width 1.5, 3 and 10
+    rates = [norms.axis_hit_rate(1, box=box) for box in (1.5, 3.0, 10.0)]
+    assert [round(100 * r, 1) for r in rates] == [12.9, 43.8, 79.7]
+    with pytest.raises(ValueError, match="box"):
+        norms.axis_hit_rate(1, box=0.4)
+
+
 def test_check_norm_axioms_verdicts():
     for p in (1, 2, math.inf):
         assert norms.check_norm_axioms(lambda v, p=p: norms.lp_norm(v, p)).is_norm

@@ -19,6 +19,8 @@ HELPERS = {
     "constrained minimum": lambda ax=None: plotting.plot_constrained_minimum(
         norms.constrained_problem(np.array([1.5, 1.2]), 1), ax=ax),
     "norm ratios": lambda ax=None: plotting.plot_norm_ratios(CHAIN, ax=ax),
+    "ridge shrinkage": lambda ax=None: plotting.plot_shrinkage([0.0, 0.1, 1.0, 3.0], [0.1, 1.0], ax=ax),
+    "priors": lambda ax=None: plotting.plot_priors(std=0.5, ax=None if ax is None else [ax, ax]),
 }
 
 
@@ -120,3 +122,20 @@ def test_blitted_frames_keep_their_titles():
         title = blit.fig.dynamic[name]
         assert title.get_visible() and title.get_text()
         assert title.get_position()[1] < 1.2, f"{name} was moved off its axes"
+
+
+def test_shrinkage_curves_are_the_ridge_factor():
+    fig = plotting.plot_shrinkage([0.5, 2.0], [1.0])
+    curve, dots = fig.axes[0].lines[:2]
+    s, factor = curve.get_data()
+    assert np.allclose(factor, s ** 2 / (s ** 2 + 1.0))
+    assert np.allclose(dots.get_data()[1], [0.2, 0.8])            # 0.25/1.25 and 4/5
+
+
+def test_priors_panels_are_the_densities_and_their_negative_logs():
+    fig = plotting.plot_priors(std=1.0)
+    (w, gauss), (_, laplace) = (line.get_data() for line in fig.axes[0].lines)
+    assert np.trapezoid(gauss, w) == pytest.approx(1, abs=0.01) and np.trapezoid(laplace, w) == pytest.approx(1, abs=0.02)
+    assert laplace[300] > gauss[300]                               # the Laplace prior is peaked at 0
+    (_, l2), (_, l1) = (line.get_data() for line in fig.axes[1].lines)
+    assert np.allclose(l2, w ** 2 / 2) and np.allclose(l1, np.abs(w) * np.sqrt(2))

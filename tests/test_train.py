@@ -269,3 +269,39 @@ def test_train_classifier_takes_one_drop_rate_or_one_per_layer_not_both(moons):
     np.testing.assert_array_equal(one.test_loss, per_layer.test_loss)
     with pytest.raises(ValueError, match="drop_rate .* or drop_rates"):
         train.train_classifier(moons, drop_rate=0.3, drop_rates=(0.3, 0.3), num_epochs=5)
+
+
+def test_component_outside_span_is_what_gradient_descent_never_changes():
+    regression = data.make_high_dim_regression(seed=0)
+    run = train.train_linear_regression(regression, weight_decay=0.0)
+    start = train.train_linear_regression(regression, weight_decay=0.0, num_epochs=1)
+    outside = train.component_outside_span(run.w, regression.train.X)
+    assert np.allclose(outside, train.component_outside_span(start.w, regression.train.X), atol=1e-12)
+    assert np.allclose(regression.train.X @ outside, 0, atol=1e-10)
+    # the Chapter 2 text: 13.20 of the initial ||w|| = 14.03 lies outside the span; × 0.0269 ≈ 0.355 at λ = 3
+    assert round(np.linalg.norm(outside), 2) == 13.20 and round(run.w_norm[0], 2) == 14.03
+    decay = train.train_linear_regression(regression, weight_decay=3.0)
+    leftover = np.linalg.norm(outside) * (1 - 0.003 * 3) ** 400
+    assert round(leftover, 3) == 0.355 and round(decay.w_norm[-1], 3) == 0.358
+
+
+@pytest.mark.parametrize("weight_decay", [0.1, 1.0, 10.0])
+def test_ridge_spectrum_factors_rebuild_ridge_closed_form(weight_decay):
+    regression = data.make_high_dim_regression(num_train=40, num_features=30, true_w=0.3, noise=0.5, seed=3)
+    X, y = regression.train.X, regression.train.y
+    spectrum = train.ridge_spectrum(X, weight_decay)
+    w_ls, _ = train.ridge_closed_form(X, y, weight_decay=0.0)        # least squares (minimum norm)
+    V = spectrum.directions
+    w_ridge, _ = train.ridge_closed_form(X, y, weight_decay=weight_decay)
+    assert np.allclose(V @ (spectrum.factors * (V.T @ w_ls)), w_ridge, rtol=1e-9, atol=1e-12)
+    s = spectrum.singular_values
+    assert np.allclose(spectrum.factors, s ** 2 / (s ** 2 + weight_decay))
+
+
+def test_ridge_spectrum_of_a_wide_problem_zeroes_the_unseen_directions():
+    regression = data.make_high_dim_regression(seed=0)                 # 20 examples, 200 features
+    spectrum = train.ridge_spectrum(regression.train.X, 1.0)
+    assert spectrum.singular_values.shape == (200,) and (spectrum.singular_values > 1e-8).sum() == 19
+    assert (spectrum.factors[19:] == 0).all() and (spectrum.factors[:19] > 0).all()
+    w, _ = train.ridge_closed_form(regression.train.X, regression.train.y, weight_decay=1.0)
+    assert np.allclose(spectrum.directions[:, 19:].T @ w, 0, atol=1e-12)

@@ -171,9 +171,21 @@ def check_decay_factor(factor, lr=0.003, weight_decay=3.0, num_steps=400) -> Pas
     return Passed("Exercise 1", f"(1 - {lr} · {weight_decay})^{num_steps} = {expected:.4f}.")
 
 
-def check_equivalent_weight_decay(weight_decay, lambda_prime=60.0, m=20) -> Passed:
-    """Exercise 2.2: the weight_decay λ equivalent to the λ'/2m convention."""
+def _course_minimiser(X, y, lambda_prime, decay_bias=False):
+    """argmin of (1/m) Σ ½ r_i² + λ'/(2m) (||w||² [+ b²]) by its normal equations, written independently of reglab."""
+    if decay_bias:
+        Xa = np.column_stack([X, np.ones(len(X))])
+        wb = np.linalg.solve(Xa.T @ Xa + lambda_prime * np.eye(Xa.shape[1]), Xa.T @ y)
+        return wb[:-1]
+    Xc, yc = X - X.mean(0), y - y.mean()
+    return np.linalg.solve(Xc.T @ Xc + lambda_prime * np.eye(X.shape[1]), Xc.T @ yc)
+
+
+def check_equivalent_weight_decay(weight_decay, w_torch, data, lambda_prime=60.0) -> Passed:
+    """Exercise 2.2: the λ equivalent to the λ'/2m convention, and torch.optim.SGD(weight_decay=λ) trained with it."""
     weight_decay = _number(weight_decay, "weight_decay")
+    X, y = np.asarray(data.train.X, dtype=float), np.asarray(data.train.y, dtype=float)
+    m = len(y)
     expected = lambda_prime / m
     if not _close(weight_decay, expected):
         hint = "match the two penalties term by term: λ/2 ||w||² = λ'/(2m) ||w||²."
@@ -182,7 +194,78 @@ def check_equivalent_weight_decay(weight_decay, lambda_prime=60.0, m=20) -> Pass
         elif _close(weight_decay, lambda_prime * m):
             hint = "the course divides by m; so must you."
         _not_yet(f"λ' = {lambda_prime}, m = {m}", expected, weight_decay, hint)
-    return Passed("Exercise 2", f"λ = λ'/m = {expected:g}.")
+    w_torch = _array(w_torch, "w_torch", shape=(X.shape[1],))
+    target = _course_minimiser(X, y, lambda_prime)   # the course's own objective, not reglab's trainer
+    gap = float(np.abs(w_torch - target).max() / np.abs(target).max())
+    if gap > 1e-4:
+        hint = ("train full batch until the weights stop moving (e.g. lr = 0.05 for 1000 steps), with "
+                "torch.optim.SGD(..., weight_decay=weight_decay) doing the decay.")
+        if _close(w_torch, _course_minimiser(X, y, lambda_prime, decay_bias=True), rtol=1e-3, atol=1e-6):
+            hint = "the bias was decayed too: give it its own parameter group with weight_decay=0."
+        elif _close(w_torch, _course_minimiser(X, y, lambda_prime / 2), rtol=1e-3, atol=1e-6):
+            hint = "those weights come from weight_decay = λ'/(2m): SGD's weight_decay=λ already stands for λ/2 ||w||²."
+        elif _close(w_torch, _course_minimiser(X, y, lambda_prime * m), rtol=1e-3, atol=1e-6):
+            hint = "you passed λ' itself to SGD; it expects the converted λ = λ'/m."
+        _not_yet("your SGD weights against the minimiser of the course's J", "largest relative gap below 1e-4",
+                 f"{gap:.2e}", hint)
+    return Passed("Exercise 2", f"λ = λ'/m = {expected:g}, and torch.optim.SGD with it minimises the course's J "
+                                f"(largest relative gap {gap:.0e}).")
+
+
+def _full_batch_variant(X, y, weight_decay, lr, num_steps, decay_bias=False, penalty_scale=1.0, mean=True):
+    """Full-batch gradient descent from zero, with one of the usual mistakes switched on (for the hints)."""
+    n, d = X.shape
+    w, b = np.zeros(d), 0.0
+    for _ in range(num_steps):
+        residual = X @ w + b - y
+        grad_w = X.T @ residual / (n if mean else 1)
+        grad_b = residual.sum() / (n if mean else 1)
+        w = w - lr * (grad_w + penalty_scale * weight_decay * w)
+        b = b - lr * (grad_b + (weight_decay * b if decay_bias else 0.0))
+    return w, b
+
+
+def check_training_loop(train_weight_decay) -> Passed:
+    """Exercise 2.7: train_weight_decay(X, y, weight_decay, lr, num_steps) -> (w, b), full batch, from zero."""
+    from reglab import data as datasets
+
+    cases = [("20 examples, 200 features, λ = 3", datasets.make_high_dim_regression(seed=0), 3.0, 0.05, 300),
+             ("50 examples, 5 features, λ = 0.5", datasets.make_high_dim_regression(
+                 num_train=50, num_features=5, true_w=0.5, true_b=2.0, noise=0.1, seed=1), 0.5, 0.1, 200),
+             ("50 examples, 5 features, λ = 0", datasets.make_high_dim_regression(
+                 num_train=50, num_features=5, true_w=0.5, true_b=2.0, noise=0.1, seed=1), 0.0, 0.1, 50)]
+    for case, dataset, lam, lr, steps in cases:
+        X, y = dataset.train.X, dataset.train.y
+        got = _call(train_weight_decay, "train_weight_decay", X.copy(), y.copy(), weight_decay=lam, lr=lr,
+                    num_steps=steps)
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            _not_yet(f"case '{case}': what the function returns", "a pair (w, b)", type(got).__name__,
+                     "end with `return w, b`.")
+        w = _array(got[0], "w", shape=(X.shape[1],))
+        if not (np.isfinite(w).all() and np.isfinite(np.asarray(got[1], dtype=float)).all()):
+            _not_yet(f"case '{case}' (lr = {lr}, {steps} steps)", "finite weights", "inf or NaN",
+                     "training diverged: a sum over examples instead of a mean makes every step n times too large.")
+        b = _number(got[1], "b")
+        ours = train.train_linear_regression(dataset, weight_decay=lam, lr=lr, num_epochs=steps,
+                                             batch_size=len(y), init_scale=0.0)
+        if not (_close(w, ours.w, rtol=1e-8, atol=1e-10) and _close(b, ours.b, rtol=1e-8, atol=1e-10)):
+            hint = ("each step: w ← (1 - lr λ) w - lr ∇_w L and b ← b - lr ∇_b L, with ∇L the gradient of the "
+                    "*mean* half squared error, starting from w = 0, b = 0.")
+            variants = [(dict(decay_bias=True), "the bias is decayed too: only w gets the (1 - lr λ) factor."),
+                        (dict(penalty_scale=2.0), "the penalty λ/2 ||w||² has gradient λ w, not 2 λ w."),
+                        (dict(penalty_scale=0.5), "the penalty λ/2 ||w||² has gradient λ w: the 1/2 cancels "
+                                                  "against the square."),
+                        (dict(mean=False), "divide the data gradient by the number of examples: L is a mean.")]
+            for kwargs, text in variants:
+                vw, vb = _full_batch_variant(X, y, lam, lr, steps, **kwargs)
+                if _close(w, vw, rtol=1e-6, atol=1e-9) and _close(b, vb, rtol=1e-6, atol=1e-9):
+                    hint = text
+                    break
+            _not_yet(f"case '{case}' (lr = {lr}, {steps} steps): compared with reglab's trainer",
+                     f"w[:3] = {np.round(ours.w[:3], 6).tolist()}, b = {ours.b:.6f}",
+                     f"w[:3] = {np.round(w[:3], 6).tolist()}, b = {b:.6f}", hint)
+    return Passed("Exercise 7", "your loop matches train.train_linear_regression step for step, "
+                                "with the bias left undecayed.")
 
 
 def check_optimizer_decays_bias(make_optimizer) -> Passed:
@@ -264,6 +347,32 @@ def check_best_setting(best, values, sweep, exercise, metric="test_acc") -> Pass
                  f"{values[index]:.4g} ({curves[index]:.3f})", hint)
     return Passed(exercise, f"{values[expected]:.4g} gives the best final {metric.replace('_', ' ')}, "
                             f"{curves[expected]:.3f}.")
+
+
+def check_lambda_chosen_on_validation(best_lambda, values, sweeps) -> Passed:
+    """Exercise 2.6: the λ with the best final validation accuracy averaged over the seeds of several sweeps."""
+    sweeps = list(_answered(sweeps, "sweeps"))
+    if len(sweeps) < 5:
+        _not_yet("the number of seeds", "at least 5 sweeps (one per seed)", len(sweeps),
+                 "a difference smaller than the seed-to-seed spread is not a finding: train with seeds 0 to 4.")
+    index = _index_in(best_lambda, values, "best_lambda")
+    final = {name: np.array([np.asarray(getattr(s, name))[:, -1] for s in sweeps])
+             for name in ("train_acc", "val_acc", "test_acc")}
+    expected = int(np.argmax(final["val_acc"].mean(0)))
+    if final["val_acc"].mean(0)[index] != final["val_acc"].mean(0)[expected]:
+        hint = "average the final validation accuracy over the seeds, then take the λ where that mean is largest."
+        if index == int(np.argmax(final["test_acc"].mean(0))):
+            hint = "that λ is best on the *test* split: choosing with it makes the reported number optimistic."
+        elif index == int(np.argmax(final["train_acc"].mean(0))):
+            hint = "that λ is best on the *training* data, where the least regularised model always wins."
+        elif index == int(np.argmax(final["val_acc"][0])):
+            hint = "that is the best λ for the first seed alone: average over all the seeds."
+        _not_yet("the λ with the best mean final validation accuracy", f"{values[expected]:.4g}",
+                 f"{values[index]:.4g}", hint)
+    test = final["test_acc"]
+    return Passed("Exercise 6", f"λ = {values[expected]:.3g}: test accuracy {test[:, expected].mean():.1%} ± "
+                                f"{test[:, expected].std():.1%} against {test[:, 0].mean():.1%} ± "
+                                f"{test[:, 0].std():.1%} at λ = {values[0]:g} over {len(sweeps)} seeds.")
 
 
 # ---------------------------------------------------------------- Chapter 3, Dropout

@@ -182,7 +182,7 @@ def mlp_backward(params, cache, dlogits, activation="tanh", masks=None):
     return grads
 
 
-def bce_with_logits(logits, y):
+def bce_with_logits(logits, y) -> LossAndGradient:
     """Mean binary cross-entropy of each model (K,), and its gradient with respect to the logits."""
     y = targets01(y, "y", labels=False)
     if np.ndim(logits) < 1 or np.shape(logits)[-1] != len(y):
@@ -190,7 +190,7 @@ def bce_with_logits(logits, y):
                          f"{np.shape(logits)}")
     loss = np.logaddexp(0.0, logits) - y * logits
     grad = (1.0 / (1.0 + np.exp(-logits)) - y) / logits.shape[-1]
-    return loss.mean(-1), grad
+    return LossAndGradient(loss.mean(-1), grad)
 
 
 def predict_proba(params, X, activation="tanh"):

@@ -272,16 +272,14 @@ def norm_chain(X) -> NormChain:
     return NormChain(lp_norm(X, math.inf, axis=1), lp_norm(X, 2, axis=1), lp_norm(X, 1, axis=1), X.shape[1])
 
 
-def axis_hit_rate(p, num_centers=500, radius=1.0, tol=1e-6, seed=0) -> float:
-    """Fraction of random loss centres outside the Lp ball whose constrained minimum has a coordinate within tol of 0.
-
-    Raises if radius is so large that no centre drawn from [-3, 3]^2 lies outside the ball (the mean of nothing).
-    """
+def axis_hit_rate(p, num_centers=500, radius=1.0, tol=1e-6, seed=0, box=3.0) -> float:
+    """Fraction of loss centres, uniform in [-box, box]^2 and outside the Lp ball, whose minimum has a coordinate near 0."""
     num_centers, radius = positive_int(num_centers, "num_centers"), positive(radius, "radius")
     tol, p = nonnegative(tol, "tol"), norm_order(p, minimum=0, name="p")
+    box = positive(box, "box")
     rng = np.random.default_rng(check_seed(seed))
-    centers = [c for c in rng.uniform(-3, 3, (num_centers, 2)) if quasi_norm(c, p) > radius]
+    centers = [c for c in rng.uniform(-box, box, (num_centers, 2)) if quasi_norm(c, p) > radius]
     if not centers:
-        raise ValueError(f"radius={radius:g} is too large: none of the {num_centers} centres drawn from [-3, 3]^2 "
-                         f"lies outside the ball, so there is no constrained minimum to look at")
+        raise ValueError(f"radius={radius:g} is too large for box={box:g}: none of the {num_centers} centres drawn from "
+                         f"[-{box:g}, {box:g}]^2 lies outside the ball, so there is no constrained minimum to look at")
     return float(np.mean([np.abs(constrained_minimum(c, p, radius)).min() <= tol * radius for c in centers]))

@@ -232,6 +232,41 @@ def weight_decay_step(w, grad, lr, weight_decay):
     return (1 - learning_rate(lr) * penalty_strength(weight_decay, "weight_decay")) * w - lr * grad
 
 
+def component_outside_span(w, X):
+    """The part of w orthogonal to every row of X: what gradient steps on a loss of X @ w never change (Chapter 2)."""
+    w, X = np.asarray(w, dtype=float), np.asarray(X, dtype=float)
+    basis = np.linalg.svd(X, full_matrices=False)[2]           # rows: orthonormal basis of the span of X's rows
+    basis = basis[np.linalg.svd(X, compute_uv=False) > 1e-10 * max(X.shape) * np.abs(X).max()]
+    return w - basis.T @ (basis @ w)
+
+
+def shrinkage_factor(singular_values, weight_decay):
+    """s^2 / (s^2 + λ): how much ridge keeps of the least-squares fit along a direction with singular value s."""
+    s = np.asarray(singular_values, dtype=float)
+    weight_decay = penalty_strength(weight_decay, "weight_decay")
+    return np.divide(s ** 2, s ** 2 + weight_decay, out=np.zeros_like(s), where=s ** 2 + weight_decay > 0)
+
+
+@dataclass
+class RidgeSpectrum:
+    """Centred inputs / sqrt(n) = U diag(singular_values) directions^T, and ridge's factor along each direction."""
+
+    singular_values: np.ndarray
+    directions: np.ndarray
+    factors: np.ndarray
+    weight_decay: float
+
+
+def ridge_spectrum(X, weight_decay) -> RidgeSpectrum:
+    """SVD of the centred X / sqrt(n) and the shrinkage factor s_i^2/(s_i^2 + λ) of ridge along each direction."""
+    X = np.asarray(X, dtype=float)
+    Xc = (X - X.mean(0)) / np.sqrt(len(X))
+    _, s, Vt = np.linalg.svd(Xc, full_matrices=True)
+    s = np.concatenate([s, np.zeros(Vt.shape[0] - len(s))])    # directions the data never sees have s = 0
+    s[s < 1e-12 * max(Xc.shape) * s.max()] = 0.0                # so do those lost to centring (rounding only)
+    return RidgeSpectrum(s, Vt.T, shrinkage_factor(s, weight_decay), float(weight_decay))
+
+
 @dataclass
 class ClassifierRun:
     """One MLP classifier: its settings, curves per recorded epoch, parameters, and why it failed if it did.
@@ -386,18 +421,19 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
                          for l, width in enumerate(hidden)]
             forward = models.mlp_forward(params, X, activation, masks)
             logits, cache = forward.logits, forward.cache
-            loss, dlogits = models.bce_with_logits(logits, y)
+            bce = models.bce_with_logits(logits, y)
+            loss, dlogits = bce.loss, bce.grad
             if step in recorded:
                 i = recorded.index(step)
                 curves["masked"][:, i] = loss
                 if use_dropout:
                     logits = models.mlp_forward(params, X, activation).logits   # eval mode: no masks
-                curves["train"][:, i] = models.bce_with_logits(logits, y)[0]
+                curves["train"][:, i] = models.bce_with_logits(logits, y).loss
                 curves["train_acc"][:, i] = ((logits > 0) == (y > 0.5)).mean(-1)
                 for split in ("val", "test"):
                     part = getattr(data, split)
                     split_logits = models.mlp_forward(params, part.X, activation).logits
-                    curves[split][:, i] = models.bce_with_logits(split_logits, part.y)[0]
+                    curves[split][:, i] = models.bce_with_logits(split_logits, part.y).loss
                     curves[f"{split}_acc"][:, i] = ((split_logits > 0) == (part.y > 0.5)).mean(-1)
                 curves["norm"][:, i] = models.weight_norm(params)
             if step == num_epochs:
