@@ -15,9 +15,9 @@ def numerical_gradients(params, X, y, activation, masks, eps=1e-6):
             for idx in np.ndindex(array.shape):
                 old = array[idx]
                 array[idx] = old + eps
-                plus = models.bce_with_logits(models.mlp_forward(params, X, activation, masks).logits, y)[0].sum()
+                plus = models.bce_with_logits(models.mlp_forward(params, X, activation, masks).logits, y).loss.sum()
                 array[idx] = old - eps
-                minus = models.bce_with_logits(models.mlp_forward(params, X, activation, masks).logits, y)[0].sum()
+                minus = models.bce_with_logits(models.mlp_forward(params, X, activation, masks).logits, y).loss.sum()
                 array[idx] = old
                 g[idx] = (plus - minus) / (2 * eps)
             layer.append(g)
@@ -36,7 +36,7 @@ def test_backward_matches_central_differences(activation, with_masks):
     masks = [(rng.random((2, 7, 5)) > 0.3) / 0.7, (rng.random((2, 7, 4)) > 0.3) / 0.7] if with_masks else None
     forward_pass = models.mlp_forward(params, X, activation, masks)
     logits, cache = forward_pass.logits, forward_pass.cache
-    _, dlogits = models.bce_with_logits(logits, y)
+    dlogits = models.bce_with_logits(logits, y).grad
     analytic = models.mlp_backward(params, cache, dlogits, activation, masks)
     numeric = numerical_gradients(params, X, y, activation, masks)
     for (dW, db), (nW, nb) in zip(analytic, numeric):

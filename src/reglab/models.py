@@ -13,7 +13,7 @@ import numpy as np
 from reglab._random import rng_for
 from reglab._validate import positive_int
 
-__all__ = ["ACTIVATIONS", "PLANE_GRID", "ForwardPass", "bce_with_logits", "flat_view", "init_mlp",
+__all__ = ["ACTIVATIONS", "PLANE_GRID", "ForwardPass", "LossAndGradient", "bce_with_logits", "flat_view", "init_mlp",
            "linear_region_fraction", "mc_dropout_predict", "mlp_backward", "mlp_forward", "plane_points",
            "predict_proba", "shapes_of", "unflatten", "weight_norm"]
 
@@ -27,6 +27,14 @@ class ForwardPass:
 
     logits: np.ndarray
     cache: list
+
+
+@dataclass
+class LossAndGradient:
+    """A loss per model (K,) and its gradient with respect to the logits (K, N)."""
+
+    loss: np.ndarray
+    grad: np.ndarray
 
 
 def plane_points(grid=PLANE_GRID):
@@ -125,11 +133,11 @@ def mlp_backward(params, cache, dlogits, activation="tanh", masks=None):
     return grads
 
 
-def bce_with_logits(logits, y):
+def bce_with_logits(logits, y) -> LossAndGradient:
     """Mean binary cross-entropy of each model (K,), and its gradient with respect to the logits."""
     loss = np.logaddexp(0.0, logits) - y * logits
     grad = (1.0 / (1.0 + np.exp(-logits)) - y) / logits.shape[-1]
-    return loss.mean(-1), grad
+    return LossAndGradient(loss.mean(-1), grad)
 
 
 def predict_proba(params, X, activation="tanh"):

@@ -374,18 +374,19 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
                          for l, width in enumerate(hidden)]
             forward = models.mlp_forward(params, X, activation, masks)
             logits, cache = forward.logits, forward.cache
-            loss, dlogits = models.bce_with_logits(logits, y)
+            bce = models.bce_with_logits(logits, y)
+            loss, dlogits = bce.loss, bce.grad
             if step in recorded:
                 i = recorded.index(step)
                 curves["masked"][:, i] = loss
                 if use_dropout:
                     logits = models.mlp_forward(params, X, activation).logits   # eval mode: no masks
-                curves["train"][:, i] = models.bce_with_logits(logits, y)[0]
+                curves["train"][:, i] = models.bce_with_logits(logits, y).loss
                 curves["train_acc"][:, i] = ((logits > 0) == (y > 0.5)).mean(-1)
                 for split in ("val", "test"):
                     part = getattr(data, split)
                     split_logits = models.mlp_forward(params, part.X, activation).logits
-                    curves[split][:, i] = models.bce_with_logits(split_logits, part.y)[0]
+                    curves[split][:, i] = models.bce_with_logits(split_logits, part.y).loss
                     curves[f"{split}_acc"][:, i] = ((split_logits > 0) == (part.y > 0.5)).mean(-1)
                 curves["norm"][:, i] = models.weight_norm(params)
             if step == num_epochs:
