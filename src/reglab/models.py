@@ -15,7 +15,7 @@ from reglab._validate import (is_tensor, numeric_array, one_of, positive, positi
                               targets01)
 from reglab._validate import seed as check_seed
 
-__all__ = ["ACTIVATIONS", "PLANE_GRID", "ForwardPass", "bce_with_logits", "flat_view", "init_mlp",
+__all__ = ["ACTIVATIONS", "PLANE_GRID", "ForwardPass", "LossAndGradient", "bce_with_logits", "flat_view", "init_mlp",
            "linear_region_fraction", "mc_dropout_predict", "mlp_backward", "mlp_forward", "plane_points",
            "predict_proba", "shapes_of", "unflatten", "weight_norm"]
 
@@ -29,6 +29,14 @@ class ForwardPass:
 
     logits: np.ndarray
     cache: list
+
+
+@dataclass
+class LossAndGradient:
+    """A loss per model (K,) and its gradient with respect to the logits (K, N)."""
+
+    loss: np.ndarray
+    grad: np.ndarray
 
 
 def plane_points(grid=PLANE_GRID):
