@@ -33,14 +33,16 @@ def test_ch2_first_sweep_left_half_is_the_initialisation_right_half_the_mean(reg
     sweep = train.sweep_linear_regression(regression, weight_decays=lambdas)
     assert round(lambdas[sweep.best()], 1) == 49.9 and round(sweep.test_loss[sweep.best(), -1], 4) == 0.0117
     from_zero = train.sweep_linear_regression(regression, weight_decays=lambdas, init_scale=0.0)
-    assert round(from_zero.test_loss[0, -1], 4) == 0.0114 and round(from_zero.test_loss[from_zero.best(), -1], 4) == 0.0110
+    assert round(from_zero.test_loss[0, -1], 4) == 0.0114
+    assert round(from_zero.test_loss[from_zero.best(), -1], 4) == 0.0110
 
 
 def test_ch2_ridge_spectrum_of_the_chapter_data(regression):
     spectrum = train.ridge_spectrum(regression.train.X, weight_decay=1.0)
     seen = spectrum.singular_values > 0
     assert seen.sum() == 19
-    assert [round(v, 2) for v in (spectrum.singular_values[seen].min(), spectrum.singular_values[seen].max())] == [2.35, 4.0]
+    s = spectrum.singular_values[seen]
+    assert [round(v, 2) for v in (s.min(), s.max())] == [2.35, 4.0]
     assert [round(v, 2) for v in (spectrum.factors[seen].min(), spectrum.factors[seen].max())] == [0.85, 0.94]
     assert train.shrinkage_factor(2.0, 4.0) == 0.5                     # s² = λ keeps exactly half
 

@@ -135,7 +135,8 @@ def test_shrinkage_curves_are_the_ridge_factor():
 def test_priors_panels_are_the_densities_and_their_negative_logs():
     fig = plotting.plot_priors(std=1.0)
     (w, gauss), (_, laplace) = (line.get_data() for line in fig.axes[0].lines)
-    assert np.trapezoid(gauss, w) == pytest.approx(1, abs=0.01) and np.trapezoid(laplace, w) == pytest.approx(1, abs=0.02)
+    assert np.trapezoid(gauss, w) == pytest.approx(1, abs=0.01)
+    assert np.trapezoid(laplace, w) == pytest.approx(1, abs=0.02)
     assert laplace[300] > gauss[300]                               # the Laplace prior is peaked at 0
     (_, l2), (_, l1) = (line.get_data() for line in fig.axes[1].lines)
     assert np.allclose(l2, w ** 2 / 2) and np.allclose(l1, np.abs(w) * np.sqrt(2))

@@ -273,7 +273,7 @@ def norm_chain(X) -> NormChain:
 
 
 def axis_hit_rate(p, num_centers=500, radius=1.0, tol=1e-6, seed=0, box=3.0) -> float:
-    """Fraction of loss centres, uniform in [-box, box]^2 and outside the Lp ball, whose minimum has a coordinate near 0."""
+    """Share of loss centres (uniform in [-box, box]^2, outside the Lp ball) whose minimum has a coordinate near 0."""
     num_centers, radius = positive_int(num_centers, "num_centers"), positive(radius, "radius")
     tol, p = nonnegative(tol, "tol"), norm_order(p, minimum=0, name="p")
     box = positive(box, "box")
