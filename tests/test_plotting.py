@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from reglab import norms, plotting
+from reglab import norms, plotting, priors, train
 
 CHAIN = norms.norm_chain(np.random.default_rng(0).standard_normal((500, 5)))
 HELPERS = {
@@ -19,8 +19,8 @@ HELPERS = {
     "constrained minimum": lambda ax=None: plotting.plot_constrained_minimum(
         norms.constrained_problem(np.array([1.5, 1.2]), 1), ax=ax),
     "norm ratios": lambda ax=None: plotting.plot_norm_ratios(CHAIN, ax=ax),
-    "ridge shrinkage": lambda ax=None: plotting.plot_shrinkage([0.0, 0.1, 1.0, 3.0], [0.1, 1.0], ax=ax),
-    "priors": lambda ax=None: plotting.plot_priors(std=0.5, ax=None if ax is None else [ax, ax]),
+    "ridge shrinkage": lambda ax=None: plotting.plot_shrinkage(train.shrinkage_curves([0.0, 0.1, 1.0, 3.0], [0.1, 1.0]), ax=ax),
+    "priors": lambda ax=None: plotting.plot_priors(priors.prior_curves(std=0.5), ax=None if ax is None else [ax, ax]),
 }
 
 
@@ -125,7 +125,7 @@ def test_blitted_frames_keep_their_titles():
 
 
 def test_shrinkage_curves_are_the_ridge_factor():
-    fig = plotting.plot_shrinkage([0.5, 2.0], [1.0])
+    fig = plotting.plot_shrinkage(train.shrinkage_curves([0.5, 2.0], [1.0]))
     curve, dots = fig.axes[0].lines[:2]
     s, factor = curve.get_data()
     assert np.allclose(factor, s ** 2 / (s ** 2 + 1.0))
@@ -133,7 +133,7 @@ def test_shrinkage_curves_are_the_ridge_factor():
 
 
 def test_priors_panels_are_the_densities_and_their_negative_logs():
-    fig = plotting.plot_priors(std=1.0)
+    fig = plotting.plot_priors(priors.prior_curves(std=1.0))
     (w, gauss), (_, laplace) = (line.get_data() for line in fig.axes[0].lines)
     assert np.trapezoid(gauss, w) == pytest.approx(1, abs=0.01)
     assert np.trapezoid(laplace, w) == pytest.approx(1, abs=0.02)

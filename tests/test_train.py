@@ -217,7 +217,7 @@ def test_a_regression_sweep_is_a_sequence_of_runs(regression):
     assert [r.weight_decay for r in runs] == lams and sweep[-1].weight_decay == 3.0
     np.testing.assert_array_equal(sweep[1].val_loss, sweep.val_loss[1])
     np.testing.assert_array_equal(sweep[2].w, sweep.W[2])
-    with pytest.raises(IndexError):
+    with pytest.raises(ValueError, match="k must be an index"):
         sweep[3]
 
 

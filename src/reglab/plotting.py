@@ -12,7 +12,6 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from reglab import norms, priors, train
 
 __all__ = ["COLORS", "DISPLAY_DPI", "HOUSE_STYLE", "BlitFigure", "BookFigure", "figure_to_png", "house_style",
            "lambda_label", "new_axes", "p_label", "plot_classifier_run", "plot_constrained_minimum", "plot_curves",
@@ -299,35 +298,29 @@ def plot_tradeoff(sweep, best=None, ax=None, xlabel="weight decay λ (log scale)
     return fig
 
 
-def plot_shrinkage(singular_values, weight_decays, ax=None):
-    """Ridge's factor s²/(s² + λ) against the singular value s, one curve per λ; the data's s_i marked on each."""
+def plot_shrinkage(curves, ax=None):
+    """Ridge's factor s²/(s² + λ) against the singular value s (a train.ShrinkageCurves), the data's s_i as dots."""
     fig, ax = new_axes(ax, figsize=(7, 4.2))
-    s = np.asarray(singular_values, dtype=float)
-    grid = np.logspace(-2, np.log10(max(s.max(), 1e-2) * 1.5), 200)
     with house_style():
-        for i, lam in enumerate(weight_decays):
-            ax.plot(grid, train.shrinkage_factor(grid, lam), color=COLORS[i % len(COLORS)], lw=2,
-                    label=f"λ = {lambda_label(lam)}")
-            seen = s[s > 0]
-            ax.plot(seen, train.shrinkage_factor(seen, lam), "o", ms=4, color=COLORS[i % len(COLORS)])
+        for i, lam in enumerate(curves.weight_decays):
+            color = COLORS[i % len(COLORS)]
+            ax.plot(curves.grid, curves.factors[i], color=color, lw=2, label=f"λ = {lambda_label(lam)}")
+            ax.plot(curves.seen, curves.seen_factors[i], "o", ms=4, color=color)
         ax.set(xscale="log", ylim=(-0.03, 1.03), xlabel="singular value s of the centred inputs / √n (log scale)",
                ylabel="factor kept, s² / (s² + λ)", title="Ridge shrinks weak directions most (dots: this data)")
         ax.legend(fontsize=9)
     return fig
 
 
-def plot_priors(std=1.0, ax=None):
-    """Gaussian and Laplace priors of equal variance (left) and their negative logs, the L2 and L1 penalties (right)."""
+def plot_priors(curves, ax=None):
+    """Two priors (left) and their negative logs, the L2 and L1 penalties (right), from priors.prior_curves."""
     fig, axes = new_axes(ax, figsize=(9, 3.4), ncols=2) if ax is None else (ax[0].figure, ax)
-    w = np.linspace(-3 * std, 3 * std, 601)
-    scale = std / np.sqrt(2)                                   # Laplace(0, b) has variance 2 b²
-    curves = {"Gaussian prior → L2 penalty": priors.gaussian_density(w, std),
-              "Laplace prior → L1 penalty": priors.laplace_density(w, scale)}
     with house_style():
-        for i, (label, density) in enumerate(curves.items()):
-            axes[0].plot(w, density, color=COLORS[i], lw=2, label=label)
-            axes[1].plot(w, -np.log(density / density.max()), color=COLORS[i], lw=2, label=label)
-        axes[0].set(xlabel="weight w", ylabel="prior density p(w)", title=f"Two priors, both with variance {std**2:g}")
+        for i, label in enumerate(curves.densities):
+            axes[0].plot(curves.w, curves.densities[label], color=COLORS[i], lw=2, label=label)
+            axes[1].plot(curves.w, curves.penalties[label], color=COLORS[i], lw=2, label=label)
+        axes[0].set(xlabel="weight w", ylabel="prior density p(w)",
+                    title=f"Two priors, both with variance {curves.std ** 2:g}")
         axes[1].set(xlabel="weight w", ylabel="−log p(w) + const (the penalty)", title="Their negative logs")
         axes[0].legend(fontsize=9)
     return fig

@@ -18,8 +18,8 @@ from reglab._validate import (common_length, dataset_arrays, index, learning_rat
 from reglab._validate import seed as check_seed
 from reglab.data import Dataset
 
-__all__ = ["ClassifierRun", "ClassifierSweep", "DIVERGENCE_FACTOR", "L1_METHODS", "RegressionRun", "RegressionSweep",
-           "learning_rate", "minibatches", "penalty_strength", "ridge_closed_form", "soft_threshold",
+__all__ = ["ClassifierRun", "ClassifierSweep", "DIVERGENCE_FACTOR", "L1_METHODS", "RegressionRun", "RegressionSweep", "ShrinkageCurves",
+           "learning_rate", "minibatches", "penalty_strength", "ridge_closed_form", "shrinkage_curves", "soft_threshold",
            "sweep_classifier", "sweep_linear_regression", "train_classifier", "train_linear_regression",
            "weight_decay_step"]
 
@@ -245,6 +245,27 @@ def shrinkage_factor(singular_values, weight_decay):
     s = np.asarray(singular_values, dtype=float)
     weight_decay = penalty_strength(weight_decay, "weight_decay")
     return np.divide(s ** 2, s ** 2 + weight_decay, out=np.zeros_like(s), where=s ** 2 + weight_decay > 0)
+
+
+@dataclass
+class ShrinkageCurves:
+    """shrinkage_factor on a log grid of singular values, one row per λ, and at the data's non-zero values (seen)."""
+
+    weight_decays: list
+    grid: np.ndarray
+    factors: np.ndarray
+    seen: np.ndarray
+    seen_factors: np.ndarray
+
+
+def shrinkage_curves(singular_values, weight_decays, num_points=200) -> ShrinkageCurves:
+    """Ridge's factor s²/(s²+λ) for each λ over a grid spanning the data's singular values (Chapter 2)."""
+    s = numeric_array(singular_values, "singular_values", 1, "(one singular value per direction)")
+    weight_decays = [penalty_strength(lam, "weight_decays entries") for lam in weight_decays]
+    grid = np.logspace(-2, np.log10(max(float(s.max()), 1e-2) * 1.5), positive_int(num_points, "num_points"))
+    seen = s[s > 0]
+    return ShrinkageCurves(weight_decays, grid, np.array([shrinkage_factor(grid, lam) for lam in weight_decays]),
+                           seen, np.array([shrinkage_factor(seen, lam) for lam in weight_decays]))
 
 
 @dataclass
