@@ -66,9 +66,15 @@ class LiveApp:
             control.observe(self._on_change, names="value")
         self.show()
         if _in_kernel() if background is None else background:
+            self.serve_in_background()
+
+    def serve_in_background(self):
+        """Serve later moves from a worker thread (coalescing, prefetching); done by itself in a kernel."""
+        if self._worker is None:
             self._worker = threading.Thread(target=self._work, name="reglab-live-app", daemon=True)
             self._worker.start()
-            self._plan_prefetch(self.values(), depth=min(1, prefetch))
+            self._plan_prefetch(self.values(), depth=min(1, self.prefetch))
+        return self
 
     @property
     def slider(self):
