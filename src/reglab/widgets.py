@@ -126,8 +126,8 @@ class LiveApp:
         if key not in self.frames:
             self.status.value = "<i>training…</i>"
         frame = self.frame(**values)
+        self.status.value = frame.status         # first, so the status line is there when the image is painted
         self.image.value = frame.png
-        self.status.value = frame.status
         self.error, self.shown = frame.error, key
         if frame.error is None:
             self.result = frame.result
