@@ -13,19 +13,16 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.error import URLError
 
 import pytest
 
-from conftest import ARTIFACTS, ROOT
+from conftest import ARTIFACTS, JUPYTER, ROOT
 
 SHOTS = ARTIFACTS / "lab"
-JUPYTER = str(Path(sys.executable).parent / "jupyter")
 BUSY = "training…"  # the status line while LiveApp retrains
 RUN_TIMEOUT_MS = 480_000  # a whole chapter on a loaded 2-core machine
 SETTINGS = {
