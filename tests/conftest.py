@@ -5,6 +5,8 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,6 +20,7 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 ARTIFACTS = ROOT / "test-artifacts"  # screenshots of the browser tests (ignored by git)
 
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
+JUPYTER = str(Path(sys.executable).parent / "jupyter")
 IGNORE = shutil.ignore_patterns("_build", ".venv", "venv", ".git", ".pytest_cache", ".hypothesis", "__pycache__",
                                 "*.egg-info", ".ipynb_checkpoints", "test-artifacts")
 
@@ -52,10 +55,10 @@ def toc_pages(toc_file=ROOT / "_toc.yml") -> list:
     return pages
 
 
-def copy_and_build(tmp_path, config_edit=None):
-    """Copy the book into tmp_path and build it strictly; returns (html folder, exit code, log)."""
+def copy_and_build(tmp_path, config_edit=None, source=ROOT):
+    """Copy the book (from source) into tmp_path and build it strictly; returns (html folder, exit code, log)."""
     book = tmp_path / "book"
-    shutil.copytree(ROOT, book, ignore=IGNORE)
+    shutil.copytree(source, book, ignore=IGNORE)
     if config_edit:
         config = yaml.safe_load((book / "_config.yml").read_text())
         config_edit(config)
@@ -65,11 +68,53 @@ def copy_and_build(tmp_path, config_edit=None):
     return book / "_build" / "html", run.returncode, run.stdout + run.stderr
 
 
+EXECUTORS = 2  # chapters executed at the same time (one kernel each): this machine has 2 cores
+
+
+# Two kernels share 2 cores: their torch/OpenMP threads must sleep, not spin, while they wait (thread counts and
+# therefore the numbers printed stay as they are).
+QUIET_THREADS = {"OMP_WAIT_POLICY": "PASSIVE"}
+
+
+def execute_in_place(path, timeout=600):
+    """Execute a notebook in its folder as the README says (errors kept as outputs); returns (seconds, code, log)."""
+    start = time.monotonic()
+    run = subprocess.run([JUPYTER, "nbconvert", "--to", "notebook", "--execute", "--inplace", "--allow-errors",
+                          "--ExecutePreprocessor.record_timing=False",
+                          "--ExecutePreprocessor.store_widget_state=False",
+                          f"--ExecutePreprocessor.timeout={timeout}", path.name],
+                         cwd=path.parent, capture_output=True, text=True, timeout=3 * timeout,
+                         env={**os.environ, **QUIET_THREADS})
+    return time.monotonic() - start, run.returncode, run.stdout + run.stderr
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """The website, built once per test session (about 3 minutes) and shared by every test that needs it."""
-    html, code, log = copy_and_build(tmp_path_factory.mktemp("site"))
-    return SimpleNamespace(html=html, code=code, log=log)
+def executed_book(tmp_path_factory):
+    """A copy of the book whose chapters were executed once in this session, two at a time.
+
+    Shared by the output comparison (tests/test_chapter_outputs.py, nbval's comparison) and the website build, so
+    each chapter runs once per test session instead of once per check.
+    """
+    book = tmp_path_factory.mktemp("executed") / "book"
+    shutil.copytree(ROOT, book, ignore=IGNORE)
+    paths = sorted((book / "chapters").glob("*.ipynb"), key=lambda p: -p.stat().st_size)  # big ones first
+    with ThreadPoolExecutor(EXECUTORS) as pool:
+        runs = dict(zip([p.stem for p in paths], pool.map(execute_in_place, paths)))
+    return SimpleNamespace(root=book, chapters={p.stem: p for p in paths}, runs=runs)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, executed_book):
+    """The website, built once per test session from the chapters executed in this session (no second execution).
+
+    The README's build command executes every notebook itself (execute_notebooks: force); this build gets the same
+    notebooks already executed, so it is told not to execute them again.
+    """
+    def from_executed(config):
+        config["execute"]["execute_notebooks"] = "off"
+
+    html, code, log = copy_and_build(tmp_path_factory.mktemp("site"), from_executed, source=executed_book.root)
+    return SimpleNamespace(html=html, code=code, log=log, executed=executed_book)
 
 
 @pytest.fixture(scope="session")

@@ -1,16 +1,19 @@
 """The website: a strict build of a copy of the book, every page and figure present, nothing fetched online.
 
-The build itself is the session fixture `site` in conftest.py, shared with the browser tests of test_browser_site.py.
+The build itself is the session fixture `site` in conftest.py, shared with the browser tests of test_browser_site.py;
+it builds the chapters executed once this session by the fixture `executed_book` (shared with the output comparison).
 """
 
+import html
 import importlib.util
 import re
 from types import SimpleNamespace
 
+import nbformat
 import pytest
 import yaml
 
-from conftest import ROOT, copy_and_build, toc_pages
+from conftest import CHAPTERS, ROOT, copy_and_build, toc_pages
 
 
 def test_strict_build_succeeds_with_zero_warnings(site):
@@ -51,11 +54,23 @@ def test_norms_page_has_math_solutions_and_a_scrubber_instead_of_a_widget(site):
 
 
 def test_only_the_outputs_of_this_build_are_published(site):
-    """Execution is forced, so a stale output in the notebook file cannot reach the website."""
+    """The README's build executes every notebook (force); the test build uses the notebooks executed this session."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert config["execute"]["execute_notebooks"] == "force"
     assert config["execute"]["allow_errors"] is False
-    assert "Executing" in site.log or "executing" in site.log
+    assert set(site.executed.runs) == {p.stem for p in CHAPTERS}, "every chapter executed in this session"
+    for name, (seconds, code, log) in site.executed.runs.items():
+        assert code == 0, f"{name} did not run:\n{log[-2000:]}"
+        cells = [c for c in nbformat.read(site.executed.chapters[name], as_version=4).cells if c.cell_type == "code"]
+        unexpected = [c.source[:200] for c in cells if any(o.output_type == "error" for o in c.outputs)
+                      and "raises-exception" not in c.metadata.get("tags", [])]
+        assert not unexpected, f"{name}: a cell raised, which the README's build (allow_errors false) refuses"
+        published = (site.html / "chapters" / f"{name}.html").read_text()
+        printed = [o.text.strip() for c in cells for o in c.outputs
+                   if o.output_type == "stream" and o.name == "stdout" and "remove-output" not in c.metadata.get(
+                       "tags", []) and "remove-cell" not in c.metadata.get("tags", []) and 0 < len(o.text) < 200]
+        assert all(html.escape(text.splitlines()[0], quote=False) in published for text in printed[:5]), (
+            f"{name}: the website does not show this session's outputs")
 
 
 def test_one_repository_url_turns_on_every_button(tmp_path):

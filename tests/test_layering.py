@@ -31,11 +31,7 @@ SIDEWAYS = {2, 6}
 SIDE = {"checks": {1, 2}, "student_edition": set()}
 NO_SCREEN = ("matplotlib", "ipywidgets", "PIL", "IPython")     # what layers 1-3 and checks may not import
 # Known violations, to delete once fixed: each is an xfail(strict) test, so it fails loudly when the edge is gone.
-KNOWN_VIOLATIONS = {
-    ("plotting", "scrubbers"): "the circle plotting <-> scrubbers <-> widgets (BookFigure uses "
-                               "scrubbers.compress_png); the `speed` branch moves PNG rendering into "
-                               "reglab.rendering: after merging it, delete this entry",
-}
+KNOWN_VIOLATIONS = {}
 
 
 def module_files():

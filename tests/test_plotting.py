@@ -4,12 +4,11 @@ import math
 import subprocess
 import sys
 
-import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from reglab import norms, plotting, priors, train
+from reglab import norms, plotting, priors, rendering, train
 
 CHAIN = norms.norm_chain(np.random.default_rng(0).standard_normal((500, 5)))
 HELPERS = {
@@ -31,7 +30,7 @@ def test_helper_returns_a_labelled_figure(name):
     for ax in fig.axes:
         assert ax.get_title(), f"{name}: every panel needs a title"
         assert ax.get_xlabel() and ax.get_ylabel(), f"{name}: axes need labels in words"
-    assert plotting.figure_to_png(fig).startswith(b"\x89PNG")
+    assert rendering.figure_to_png(fig).startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize("name", HELPERS)
@@ -57,13 +56,6 @@ def test_unit_ball_verdict_in_title():
 
 def test_book_figures_show_themselves_as_png_in_a_notebook():
     assert plotting.plot_unit_balls(norms.unit_balls())._repr_png_().startswith(b"\x89PNG")
-
-
-def test_house_style_is_applied_only_inside_the_block():
-    before = dict(matplotlib.rcParams)
-    with plotting.house_style():
-        assert matplotlib.rcParams["axes.spines.top"] is False
-    assert dict(matplotlib.rcParams) == before
 
 
 def test_importing_reglab_is_fast_and_has_no_side_effects():
@@ -97,31 +89,6 @@ def test_weight_decay_helpers_return_labelled_figures():
         assert isinstance(fig, Figure), name
         for ax in fig.axes:
             assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel(), name
-
-
-def test_blitted_redraw_equals_a_full_redraw():
-    from reglab import data, train
-
-    d = data.make_high_dim_regression()
-    first, second = (train.train_linear_regression(d, weight_decay=v) for v in (0.0, 3.0))
-    blit = plotting.BlitFigure(plotting.plot_regression_run(first))
-    fast = blit.render()
-    plotting.update_regression_run(blit.fig, second)
-    assert blit.render() != fast
-    plotting.update_regression_run(blit.fig, first)
-    assert blit.render() == fast, "the static background must not keep traces of earlier frames"
-
-
-def test_blitted_frames_keep_their_titles():
-    from reglab import data, train
-
-    d = data.make_high_dim_regression()
-    blit = plotting.BlitFigure(plotting.plot_regression_run(train.train_linear_regression(d)))
-    blit.render()
-    for name in ("loss_title", "hist_title"):
-        title = blit.fig.dynamic[name]
-        assert title.get_visible() and title.get_text()
-        assert title.get_position()[1] < 1.2, f"{name} was moved off its axes"
 
 
 def test_shrinkage_curves_are_the_ridge_factor():

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from reglab import plotting, scrubbers, widgets
+from reglab import rendering, scrubbers, widgets
 
 PS = [0.5, 1, 2, math.inf]
 
@@ -34,8 +34,8 @@ def test_html_is_self_contained_and_starts_at_the_chosen_frame(scrubber):
 
 
 def test_frames_come_from_the_live_apps_update_and_draw(scrubber):
-    live = plotting.figure_to_png(widgets.unit_ball_draw(widgets.unit_ball_update(0.5)), dpi=70)
-    assert scrubber.frames[0] == scrubbers.compress_png(live)
+    live = rendering.figure_to_png(widgets.unit_ball_draw(widgets.unit_ball_update(0.5)), dpi=70)
+    assert scrubber.frames[0] == rendering.compress_png(live)
 
 
 def test_compression_keeps_frames_small(scrubber):

@@ -1,54 +1,19 @@
-"""The book's house style: every helper takes ax=None and returns the matplotlib Figure."""
+"""The book's pictures: every helper takes ax=None and returns the matplotlib Figure (house style from rendering)."""
 
 from __future__ import annotations
 
-import io
 import math
 import textwrap
-from contextlib import contextmanager
 
-import matplotlib
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.text import Text
 
+from reglab.rendering import COLORS, BookFigure, house_style
 
-__all__ = ["COLORS", "DISPLAY_DPI", "HOUSE_STYLE", "BlitFigure", "BookFigure", "figure_to_png", "house_style",
-           "lambda_label", "new_axes", "p_label", "plot_classifier_run", "plot_constrained_minimum", "plot_curves",
+__all__ = ["lambda_label", "new_axes", "p_label", "plot_classifier_run", "plot_constrained_minimum", "plot_curves",
            "plot_decision_boundaries", "plot_decision_boundary", "plot_l1_vs_l2_geometry", "plot_loss_curves",
-           "plot_message", "plot_norm_ratios", "plot_priors", "plot_regression_run", "plot_shrinkage", "plot_sparsity", "plot_tradeoff",
-           "plot_uncertainty", "plot_unit_ball", "plot_unit_balls", "update_classifier_run", "update_regression_run"]
-
-HOUSE_STYLE = {
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 12,
-    "axes.labelsize": 11,
-    "legend.frameon": False,
-    "figure.dpi": 80,
-    "savefig.dpi": 80,
-    "savefig.bbox": "standard",
-}
-DISPLAY_DPI = 90
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
-
-
-@contextmanager
-def house_style():
-    """Apply the house style inside a with-block only (importing reglab never changes global settings)."""
-    with matplotlib.rc_context(HOUSE_STYLE):
-        yield
-
-
-class BookFigure(Figure):
-    """A Figure that shows itself as a PNG in any notebook, with or without pyplot's inline backend."""
-
-    def _repr_png_(self) -> bytes:
-        from reglab.scrubbers import compress_png  # a 256-colour palette looks the same and keeps notebooks small
-
-        return compress_png(figure_to_png(self, dpi=DISPLAY_DPI), colors=256)
+           "plot_message", "plot_norm_ratios", "plot_priors", "plot_regression_run", "plot_shrinkage", "plot_sparsity",
+           "plot_tradeoff", "plot_uncertainty", "plot_unit_ball", "plot_unit_balls", "update_classifier_run",
+           "update_regression_run"]
 
 
 def new_axes(ax=None, figsize=(5, 5), ncols=1):
@@ -59,14 +24,6 @@ def new_axes(ax=None, figsize=(5, 5), ncols=1):
         fig = BookFigure(figsize=figsize, layout="constrained")
         axes = fig.subplots(1, ncols)
     return fig, axes
-
-
-def figure_to_png(fig, dpi=None) -> bytes:
-    """Render a Figure to PNG bytes (for widgets and scrubbers)."""
-    buffer = io.BytesIO()
-    with house_style():
-        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return buffer.getvalue()
 
 
 def plot_message(message, ax=None):
@@ -230,52 +187,6 @@ def update_regression_run(fig, history, penalty="L2"):
 def plot_regression_run(history, penalty="L2"):
     """The λ explorer's picture for linear regression: losses and ||w||_2 per epoch, and the final weights."""
     return update_regression_run(_regression_skeleton(len(history.epochs) - 1), history, penalty)
-
-
-class BlitFigure:
-    """Redraws a figure fast: static parts (axes, ticks, labels) are rendered once, the dynamic artists each time.
-
-    Axis limits must stay fixed. fig.dynamic names the artists that change; replace() swaps one (a new contour).
-    """
-
-    def __init__(self, fig):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        self.fig = fig
-        FigureCanvasAgg(fig)
-        with house_style():
-            fig.canvas.draw()                      # lay out once with everything visible, then freeze it
-            fig.set_layout_engine("none")
-            # A full draw re-places axes titles, and places hidden ones wrongly: keep the visible positions.
-            positions = {name: a.get_position() for name, a in fig.dynamic.items() if isinstance(a, Text)}
-            for artist in fig.dynamic.values():
-                artist.set_visible(False)
-            fig.canvas.draw()
-            self.background = fig.canvas.copy_from_bbox(fig.bbox)
-            for name, artist in fig.dynamic.items():
-                artist.set_visible(True)
-                if name in positions:
-                    artist.set_position(positions[name])
-
-    def replace(self, name, artist):
-        """Swap the dynamic artist called name for a new one (the old one is removed)."""
-        self.fig.dynamic[name].remove()
-        self.fig.dynamic[name] = artist
-
-    def render(self) -> bytes:
-        """PNG of the figure as it is now (fast zlib level: these images are shown once, not stored)."""
-        from PIL import Image
-
-        canvas = self.fig.canvas
-        canvas.restore_region(self.background)
-        with house_style():
-            for artist in self.fig.dynamic.values():
-                (artist.axes or self.fig).draw_artist(artist)
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="PNG", compress_level=1)
-        return buffer.getvalue()
 
 
 def plot_tradeoff(sweep, best=None, ax=None, xlabel="weight decay λ (log scale)"):

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
-import io
 import json
 from dataclasses import dataclass
 
-from PIL import Image
-
-from reglab import plotting
+from reglab import plotting, widgets
 from reglab.presets import CLASSIFIER_LAMBDAS, DEFAULT_WEIGHT_DECAY, DROP_RATE_CHOICES, REGRESSION_LAMBDAS, default_data
+from reglab.rendering import compress_png, figure_to_png
 
-__all__ = ["Scrubber", "compress_png", "dropout_scrubber", "scrubber_from", "unit_ball_scrubber",
-           "weight_decay_scrubber"]
-
-
-def compress_png(png: bytes, colors=64) -> bytes:
-    """Re-encode a PNG with a palette of `colors` colours: about 3x smaller for line plots."""
-    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=colors)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+__all__ = ["Scrubber", "dropout_scrubber", "scrubber_from", "unit_ball_scrubber", "weight_decay_scrubber"]
 
 
 @dataclass(repr=False)
@@ -85,14 +75,12 @@ class Scrubber:
 def scrubber_from(update, draw, values, labels, name, title="", start=0, dpi=70, colors=64) -> Scrubber:
     """Run a live app's update and draw over values ahead of time: the website's version of its slider."""
     pictures = (draw(update(v)) for v in values)
-    frames = [compress_png(p if isinstance(p, bytes) else plotting.figure_to_png(p, dpi=dpi), colors) for p in pictures]
+    frames = [compress_png(p if isinstance(p, bytes) else figure_to_png(p, dpi=dpi), colors) for p in pictures]
     return Scrubber(frames, list(labels), name, title, start)
 
 
 def unit_ball_scrubber(ps=(0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 8, float("inf")), start_p=2) -> Scrubber:
     """Chapter 1's unit-ball explorer, precomputed for the website."""
-    from reglab import widgets  # the update/draw pair lives with the live app
-
     ps = list(ps)
     if start_p not in ps:
         raise ValueError(f"start_p must be one of ps {ps}; got {start_p!r}")
@@ -102,10 +90,6 @@ def unit_ball_scrubber(ps=(0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 8, float("inf
 
 def weight_decay_scrubber(task="regression", penalty="L2", values=None, start=None) -> Scrubber:
     """Chapter 2's λ explorer, precomputed for the website over the slider's λ values."""
-    import functools
-
-    from reglab import widgets
-
     values = list(values or (REGRESSION_LAMBDAS if task == "regression" else CLASSIFIER_LAMBDAS))
     start = DEFAULT_WEIGHT_DECAY[task] if start is None else start
     if start not in values:
@@ -121,10 +105,6 @@ def weight_decay_scrubber(task="regression", penalty="L2", values=None, start=No
 
 def dropout_scrubber(values=None, start=0.5) -> Scrubber:
     """Chapter 3's dropout explorer, precomputed for the website over drop rates 0 to 0.9."""
-    import functools
-
-    from reglab import widgets
-
     values = list(values or DROP_RATE_CHOICES[::2])  # 0, 0.1, ..., 0.9
     if start not in values:
         raise ValueError(f"start must be one of values {values}; got {start!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import threading
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -13,31 +14,70 @@ from reglab import norms, plotting, train
 from reglab.presets import (CLASSIFIER_LAMBDAS, CLASSIFIER_SETTINGS, DEFAULT_DROP_RATE, DEFAULT_P,
                             DEFAULT_WEIGHT_DECAY, DROP_RATE_CHOICES, DROPOUT_SETTINGS, P_CHOICES, REGRESSION_LAMBDAS,
                             default_data)
+from reglab.rendering import BlitFigure, figure_to_png
 
 __all__ = ["PENALTIES", "DropoutView", "LiveApp", "RunPainter", "UnitBallView", "WeightDecayView", "dropout_describe",
            "dropout_explorer", "dropout_update", "unit_ball_describe", "unit_ball_draw", "unit_ball_explorer",
            "unit_ball_update", "weight_decay_describe", "weight_decay_explorer", "weight_decay_update"]
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What the app shows for one setting of its controls: the result (None if it failed), PNG and status line."""
+
+    result: object
+    error: str | None
+    png: bytes
+    status: str
+
+
+def _in_kernel() -> bool:
+    """True inside a running IPython kernel (where slider moves arrive as messages a worker thread can serve)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
 class LiveApp:
     """Controls wired to a pure update(**values) -> result and a draw(result) -> Figure, shown as an image.
 
-    Results are cached by the controls' values. A result whose `failure` attribute is a message
+    Results and finished frames are cached by the controls' values. A result whose `failure` attribute is a message
     (a diverged training run, say) is reported in words instead of being plotted.
+
+    In a kernel (or with background=True) a worker thread serves the moves: while it computes, newer values replace
+    older pending ones (the last value is always the one drawn), and when idle it computes the frames of the
+    `prefetch` nearest slider values on each side, so the next step is usually ready. A value's frame never
+    depends on what was computed before it. Without a kernel (tests), a move is served before the assignment returns.
     """
 
-    def __init__(self, controls, update, draw, describe, dpi=80):
+    def __init__(self, controls, update, draw, describe, dpi=80, background=None, prefetch=2):
         self.controls = dict(controls)
         self._update, self._draw, self._describe, self._dpi = update, draw, describe, dpi
-        self.cache = {}
-        self.result = None
-        self.error = None
+        self.cache, self.frames = {}, {}
+        self.result = self.error = self.shown = None
+        self.prefetch = prefetch
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="720px"))
         self.status = widgets.HTML()
         self.widget = widgets.VBox([*self.controls.values(), self.image, self.status])
+        self._render_lock = threading.Lock()          # one figure, drawn by one thread at a time
+        self._wake = threading.Condition()
+        self._pending, self._serving, self._todo, self._worker, self._last_index = None, False, [], None, None
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.show()
+        if _in_kernel() if background is None else background:
+            self.serve_in_background()
+
+    def serve_in_background(self):
+        """Serve later moves from a worker thread (coalescing, prefetching); done by itself in a kernel."""
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._work, name="reglab-live-app", daemon=True)
+            self._worker.start()
+            self._plan_prefetch(self.values(), depth=min(1, self.prefetch))
+        return self
 
     @property
     def slider(self):
@@ -54,31 +94,96 @@ class LiveApp:
             self.cache[key] = self._update(**values)
         return self.cache[key]
 
-    def show(self):
-        """Compute (or fetch) the result for the controls' values and redraw the image and the status line."""
-        values = self.values()
-        if tuple(values.items()) not in self.cache:
-            self.status.value = "<i>training…</i>"
+    def frame(self, **values) -> Frame:
+        """The finished picture and status line for one setting of the controls (cached)."""
+        key = tuple(values.items())
+        if key in self.frames:
+            return self.frames[key]
+        with self._render_lock:
+            if key not in self.frames:
+                self.frames[key] = self._make_frame(values)
+        return self.frames[key]
+
+    def _make_frame(self, values) -> Frame:
         try:
             result = self.update(**values)
         except (ValueError, ArithmeticError) as err:
-            return self._fail(str(err))
+            return self._failure_frame(str(err))
         failure = getattr(result, "failure", None)
         if failure:
-            return self._fail(failure)
-        self.result, self.error = result, None
+            return self._failure_frame(failure)
         picture = self._draw(result)
-        self.image.value = picture if isinstance(picture, bytes) else plotting.figure_to_png(picture, dpi=self._dpi)
-        self.status.value = self._describe(result)
-        return result
+        png = picture if isinstance(picture, bytes) else figure_to_png(picture, dpi=self._dpi)
+        return Frame(result, None, png, self._describe(result))
 
-    def _fail(self, message):
-        self.error = message
-        self.image.value = plotting.figure_to_png(plotting.plot_message(message), dpi=self._dpi)
-        self.status.value = f"<b style='color:#d62728'>Nothing to plot:</b> {html.escape(message)}"
+    def _failure_frame(self, message) -> Frame:
+        png = figure_to_png(plotting.plot_message(message), dpi=self._dpi)
+        return Frame(None, message, png, f"<b style='color:#d62728'>Nothing to plot:</b> {html.escape(message)}")
+
+    def show(self):
+        """Compute (or fetch) the frame for the controls' values and put it on screen; returns the result."""
+        return self._paint(self.values())
+
+    def _paint(self, values):
+        key = tuple(values.items())
+        if key not in self.frames:
+            self.status.value = "<i>training…</i>"
+        frame = self.frame(**values)
+        self.status.value = frame.status         # first, so the status line is there when the image is painted
+        self.image.value = frame.png
+        self.error, self.shown = frame.error, key
+        if frame.error is None:
+            self.result = frame.result
+        return frame.result
 
     def _on_change(self, change):
-        self.show()
+        if self._worker is None:
+            self.show()
+            return
+        with self._wake:
+            self._pending = self.values()             # replaces any older value not served yet
+            self._wake.notify()
+
+    def wait(self, timeout=60.0, prefetched=False) -> bool:
+        """Block until the picture shows the controls' values (and, if prefetched, the prefetching is done)."""
+        with self._wake:
+            return self._wake.wait_for(lambda: self._pending is None and not self._serving
+                                       and not (prefetched and self._todo), timeout)
+
+    def _work(self):
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: self._pending is not None or self._todo)
+                values, self._pending = self._pending, None
+                job = self._todo.pop(0) if values is None else None
+                self._serving = values is not None
+            try:
+                if values is not None:
+                    self._paint(values)
+                    self._plan_prefetch(values, depth=self.prefetch)
+                else:
+                    self.frame(**job)
+            except Exception as err:  # a broken update must not kill the thread that serves the slider
+                self.status.value = f"<b style='color:#d62728'>Error:</b> {html.escape(repr(err))}"
+            finally:
+                with self._wake:
+                    self._serving = False
+                    self._wake.notify_all()
+
+    def _plan_prefetch(self, values, depth):
+        """Queue the frames of the nearest slider values, first in the direction of the last move."""
+        name, control = next(iter(self.controls.items()))
+        options = list(getattr(control, "_options_values", ()))  # a selection slider's values, in order
+        if values[name] not in options:
+            return
+        here = options.index(values[name])
+        step = -1 if self._last_index is not None and here < self._last_index else 1
+        self._last_index = here
+        order = [here + sign * step * distance for distance in range(1, depth + 1) for sign in (1, -1)]
+        todo = [{**values, name: options[i]} for i in order if 0 <= i < len(options)]
+        with self._wake:
+            self._todo = [v for v in todo if tuple(v.items()) not in self.frames]
+            self._wake.notify_all()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -114,7 +219,7 @@ def unit_ball_explorer(p=DEFAULT_P) -> LiveApp:
     options = [(plotting.p_label(v), v) for v in P_CHOICES]
     if p not in P_CHOICES:
         raise ValueError(f"p must be one of the slider's values {[label for label, _ in options]}; got {p!r}")
-    slider = widgets.SelectionSlider(options=options, value=p, description="p", continuous_update=False,
+    slider = widgets.SelectionSlider(options=options, value=p, description="p", continuous_update=True,
                                      layout=widgets.Layout(width="520px"))
     return LiveApp({"p": slider}, unit_ball_update, unit_ball_draw, unit_ball_describe)
 
@@ -156,6 +261,9 @@ def weight_decay_update(weight_decay, penalty, task="regression", data=None) -> 
     return WeightDecayView(task, penalty, strength, run)
 
 
+LIVE_COLORS = 256  # palette of the explorers' frames: a third of the bytes of RGB, and looks the same
+
+
 class RunPainter:
     """Draws explorer results (a view with task, label and run) into one figure built once, then partly redrawn."""
 
@@ -166,7 +274,7 @@ class RunPainter:
         if self.blit is None:
             skeleton = (plotting._regression_skeleton(len(view.run.epochs) - 1) if view.task == "regression"
                         else plotting._classifier_skeleton(view.run, self.data))
-            self.blit = plotting.BlitFigure(skeleton)
+            self.blit = BlitFigure(skeleton, colors=LIVE_COLORS)
         if view.task == "regression":
             plotting.update_regression_run(self.blit.fig, view.run, view.penalty)
         else:
@@ -197,7 +305,7 @@ def weight_decay_explorer(task="regression", weight_decay=None, penalty="L2", da
         raise ValueError(f"penalty must be one of {PENALTIES}; got {penalty!r}")
     data = data or default_data(task)
     slider = widgets.SelectionSlider(options=[(plotting.lambda_label(v), v) for v in lambdas], value=weight_decay,
-                                     description="λ", continuous_update=False, layout=widgets.Layout(width="600px"))
+                                     description="λ", continuous_update=True, layout=widgets.Layout(width="600px"))
     toggle = widgets.ToggleButtons(options=list(PENALTIES), value=penalty, description="penalty")
     update = functools.partial(weight_decay_update, task=task, data=data)
     return LiveApp({"weight_decay": slider, "penalty": toggle}, update, RunPainter(data),
@@ -244,7 +352,7 @@ def dropout_explorer(drop_rate=DEFAULT_DROP_RATE, data=None) -> LiveApp:
         raise ValueError(f"drop_rate must be one of the slider's values {list(DROP_RATE_CHOICES)}; got {drop_rate!r}")
     data = data or default_data("dropout")
     slider = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in DROP_RATE_CHOICES], value=drop_rate,
-                                     description="drop rate", continuous_update=False,
+                                     description="drop rate", continuous_update=True,
                                      layout=widgets.Layout(width="600px"))
     return LiveApp({"drop_rate": slider}, functools.partial(dropout_update, data=data), RunPainter(data),
                    dropout_describe)

@@ -1,0 +1,129 @@
+"""Figures to pixels: the house style, Figure -> PNG and its compression, and fast partial redraws (blitting).
+
+Nothing here knows about sliders, training or what a figure shows.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+__all__ = ["HOUSE_STYLE", "DISPLAY_DPI", "COLORS", "house_style", "BookFigure", "figure_to_png", "compress_png",
+           "rgba_to_png", "BlitFigure"]
+
+HOUSE_STYLE = {
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "legend.frameon": False,
+    "figure.dpi": 80,
+    "savefig.dpi": 80,
+    "savefig.bbox": "standard",
+}
+DISPLAY_DPI = 90
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
+
+
+@contextmanager
+def house_style():
+    """Apply the house style inside a with-block only (importing reglab never changes global settings)."""
+    with matplotlib.rc_context(HOUSE_STYLE):
+        yield
+
+
+class BookFigure(Figure):
+    """A Figure that shows itself as a PNG in any notebook, with or without pyplot's inline backend."""
+
+    def _repr_png_(self) -> bytes:
+        # a 256-colour palette looks the same and keeps notebooks small
+        return compress_png(figure_to_png(self, dpi=DISPLAY_DPI), colors=256)
+
+
+def figure_to_png(fig, dpi=None) -> bytes:
+    """Render a Figure to PNG bytes (for widgets and scrubbers)."""
+    buffer = io.BytesIO()
+    with house_style():
+        fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def compress_png(png: bytes, colors=64) -> bytes:
+    """Re-encode a PNG with a palette of `colors` colours: about 3x smaller for line plots."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=colors)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def rgba_to_png(rgba, size, colors=None) -> bytes:
+    """PNG bytes of a raw RGBA buffer of size (width, height); with colors, a palette image (3-4x smaller).
+
+    Made for live frames, which are shown once: the fast octree palette and zlib levels cost a few milliseconds.
+    """
+    from PIL import Image
+
+    image = Image.frombuffer("RGBA", size, bytes(rgba), "raw", "RGBA", 0, 1).convert("RGB")
+    if colors:
+        image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=6 if colors else 1)
+    return buffer.getvalue()
+
+
+class BlitFigure:
+    """Redraws a figure fast: static parts (axes, ticks, labels) are rendered once, the dynamic artists each time.
+
+    Axis limits must stay fixed. fig.dynamic names the artists that change; replace() swaps one (a new contour).
+    """
+
+    def __init__(self, fig, colors=None):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.fig, self.colors = fig, colors
+        FigureCanvasAgg(fig)
+        with house_style():
+            fig.canvas.draw()                      # lay out once with everything visible, then freeze it
+            fig.set_layout_engine("none")
+            # A full draw re-places axes titles, and places hidden ones wrongly: keep the visible positions.
+            self._positions = {name: a.get_position() for name, a in fig.dynamic.items() if isinstance(a, Text)}
+            self._set_dynamic_visible(False)
+            fig.canvas.draw()
+            self.background = fig.canvas.copy_from_bbox(fig.bbox)
+            self._set_dynamic_visible(True)
+
+    def _set_dynamic_visible(self, visible):
+        for name, artist in self.fig.dynamic.items():
+            artist.set_visible(visible)
+            if visible and name in self._positions:
+                artist.set_position(self._positions[name])
+
+    def replace(self, name, artist):
+        """Swap the dynamic artist called name for a new one (the old one is removed)."""
+        self.fig.dynamic[name].remove()
+        self.fig.dynamic[name] = artist
+
+    def render(self) -> bytes:
+        """PNG of the figure as it is now: the saved background, then only the dynamic artists drawn on it."""
+        canvas = self.fig.canvas
+        canvas.restore_region(self.background)
+        with house_style():
+            for artist in self.fig.dynamic.values():
+                (artist.axes or self.fig).draw_artist(artist)
+        return rgba_to_png(canvas.buffer_rgba(), canvas.get_width_height(), self.colors)
+
+    def render_full(self) -> bytes:
+        """PNG of a complete redraw of the figure as it is now (what render() saves time on; for checking it)."""
+        with house_style():
+            self.fig.canvas.draw()
+            self._set_dynamic_visible(True)
+        canvas = self.fig.canvas
+        return rgba_to_png(canvas.buffer_rgba(), canvas.get_width_height(), self.colors)
