@@ -496,11 +496,11 @@ def plot_bias_variance(results, ax=None):
         for i, (label, values) in enumerate([("bias²", [r.bias_squared for r in results]),
                                              ("variance", [r.variance for r in results]),
                                              ("noise (irreducible)", [r.noise for r in results])]):
-            ax.plot(degrees, np.clip(values, *ERROR_LIMITS), "o-", color=COLORS[i], lw=2, ms=4, label=label)
-        ax.plot(degrees, np.clip([r.total for r in results], *ERROR_LIMITS), color="k", lw=2.5, label="sum")
-        ax.plot(degrees, np.clip([r.expected_error for r in results], *ERROR_LIMITS), "x", color=COLORS[4], ms=9,
+            ax.plot(degrees, values, "o-", color=COLORS[i], lw=2, ms=4, label=label)
+        ax.plot(degrees, [r.total for r in results], color="k", lw=2.5, label="sum")
+        ax.plot(degrees, [r.expected_error for r in results], "x", color=COLORS[4], ms=9,
                 mew=2, label="test error measured directly")
-        ax.set(yscale="log", ylim=ERROR_LIMITS, xlabel="polynomial degree (model capacity)",
+        ax.set(yscale="log", xlabel="polynomial degree (model capacity)",
                ylabel="squared error (log scale)", title="Bias–variance decomposition")
         ax.legend(fontsize=9)
     return fig
@@ -538,8 +538,10 @@ def plot_recipe():
                     bbox={"boxstyle": "round,pad=0.5", "facecolor": color, "edgecolor": "0.4"})
         for start, end, label in arrows:
             (x0, y0, _), (x1, y1, _) = boxes[start], boxes[end]
-            dx, dy = (0.1 if x1 > x0 else 0), (-0.17 if y1 < y0 else 0)
-            ax.annotate("", xy=(x1 - (0.1 if x1 > x0 else 0), y1 - dy * 0), xytext=(x0 + dx, y0 + dy),
+            horizontal = y1 == y0
+            start_xy = (x0 + 0.1, y0) if horizontal else (x0, y0 - 0.12)
+            end_xy = (x1 - (0.1 if end != "done" else 0.05), y1) if horizontal else (x1, y1 + 0.13)
+            ax.annotate("", xy=end_xy, xytext=start_xy,
                         xycoords="axes fraction", arrowprops={"arrowstyle": "->", "lw": 1.5})
             ax.text((x0 + x1) / 2 + (0.02 if x1 == x0 else 0), (y0 + y1) / 2 + (0.03 if y1 == y0 else 0), label,
                     transform=ax.transAxes, fontsize=10, color=COLORS[1] if label == "yes" else COLORS[2])
