@@ -153,7 +153,7 @@ def rotate_images(X, degrees) -> np.ndarray:
     r, c = np.meshgrid(np.arange(DIGIT_SIDE) - centre, np.arange(DIGIT_SIDE) - centre, indexing="ij")
     cos, sin = np.cos(angles)[:, None, None], np.sin(angles)[:, None, None]
     # each output pixel looks up where it came from: the inverse rotation of its coordinates
-    src_r, src_c = cos * r - sin * c + centre, sin * r + cos * c + centre
+    src_r, src_c = cos * r + sin * c + centre, -sin * r + cos * c + centre
     r0, c0 = np.floor(src_r).astype(int), np.floor(src_c).astype(int)
     fr, fc = src_r - r0, src_c - c0
     padded = np.pad(images, ((0, 0), (1, 2), (1, 2)))   # zeros around, so neighbours outside read 0
