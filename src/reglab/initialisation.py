@@ -74,7 +74,7 @@ class DepthScales:
         return len(self.activation_var)
 
 
-def depth_scales(scheme="he", depth=20, width=512, activation="relu", scale=1.0, num_examples=32,
+def depth_scales(scheme="he", depth=20, width=512, activation="relu", scale=1.0, num_examples=16,
                  seed=0) -> DepthScales:
     """Push Gaussian inputs through `depth` bias-free layers and a random loss gradient back; record scales."""
     depth, width = positive_int(depth, "depth"), positive_int(width, "width")
@@ -85,14 +85,14 @@ def depth_scales(scheme="he", depth=20, width=512, activation="relu", scale=1.0,
         raise ValueError(f"scale must be >= 0; got {scale:g}")
     std = np.float32(scale * init_std(scheme, width, width))
     # one cached stack of 50 (or depth) layers serves every shallower net: a slider move draws no new weights
-    weights = [std * G for G in _unit_gaussians(width, max(depth, 50), seed)[:depth]]
+    unit = _unit_gaussians(width, max(depth, 50), seed)[:depth]   # W_l = std · unit[l], never formed
     rng = rng_for(seed, "initialisation.signals")
     a = rng.standard_normal((positive_int(num_examples, "num_examples"), width), dtype=np.float32)
     pre = []
     # Small matrices: BLAS threads cost more than they save, and on a shared machine they stall.
     with np.errstate(over="ignore", invalid="ignore"), threadpool_limits(1):
-        for W in weights:
-            pre.append(a @ W)
+        for G in unit:
+            pre.append(std * (a @ G))
             a = _activate(pre[-1], activation)
         activation_var = np.array([_activate(z, activation).var(dtype=np.float64) for z in pre])
         delta = rng.standard_normal(a.shape, dtype=np.float32)   # dLoss/d(output) of a random linear loss
@@ -100,7 +100,7 @@ def depth_scales(scheme="he", depth=20, width=512, activation="relu", scale=1.0,
         for layer in reversed(range(depth)):
             delta = delta * _activation_slope(pre[layer], activation)
             grad_var[layer] = np.mean(np.square(delta, dtype=np.float64))
-            delta = delta @ weights[layer].T
+            delta = std * (delta @ unit[layer].T)
     # float32 (as in deep learning) overflows to inf: report that as an infinite variance, not NaN
     activation_var = np.where(np.isnan(activation_var), np.inf, activation_var)
     if not np.all(np.isfinite(activation_var)):
