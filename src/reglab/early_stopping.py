@@ -11,7 +11,8 @@ from reglab._validate import numeric_array, positive_int, real_number
 __all__ = ["StoppingPoint", "stopping_point", "gd_least_squares", "ridge_for_steps", "ridge_solution",
            "EarlyStopVsRidge", "early_stopping_vs_ridge", "filter_factors", "MAX_FILTER_GAP"]
 
-# max over u >= 0 of |exp(-u) - 1/(1 + u)| (at u ≈ 2.51): how far gradient descent's and ridge's shrinkage can differ per direction
+# max over u >= 0 of |exp(-u) - 1/(1 + u)| (at u ≈ 2.51): how far the shrinkage of gradient descent
+# and of ridge can differ in one eigen-direction
 MAX_FILTER_GAP = 0.2036
 
 

@@ -110,7 +110,7 @@ def depth_scales(scheme="he", depth=20, width=512, activation="relu", scale=1.0,
 
 
 def spread_factor(values) -> float:
-    """max / min of positive values: how far a per-layer scale wanders over the depth (inf if any is 0 or not finite)."""
+    """max / min of positive values: how far a per-layer scale wanders over depth (inf if any is 0 or not finite)."""
     values = np.asarray(values, dtype=float)
     if not np.all(np.isfinite(values)) or np.any(values <= 0):
         return math.inf

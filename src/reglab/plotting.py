@@ -443,7 +443,8 @@ def plot_polynomial_fits(data, degrees=(1, 3, 12)):
     with house_style():
         for ax, degree in zip(np.atleast_1d(axes), degrees):
             fit = capacity.fit_polynomial(data.train.X, data.train.y, degree)
-            _curve_panel(ax, data, fit, f"degree {degree}: train error {capacity.mean_squared_error(fit, data.train):.3f}")
+            error = capacity.mean_squared_error(fit, data.train)
+            _curve_panel(ax, data, fit, f"degree {degree}: train error {error:.3f}")
         np.atleast_1d(axes)[0].legend(loc="lower left", fontsize=8)
     return fig
 
