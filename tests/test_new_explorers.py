@@ -21,7 +21,7 @@ def test_moving_the_capacity_sliders_redraws_with_the_new_setting():
     first = bytes(app.image.value)
     app.controls["degree"].value = 12
     assert app.result.fit.degree == 12 and bytes(app.image.value) != first
-    assert "degree 12, 20 training points" in app.status.value
+    assert "20 training points, degree 12:" in app.status.value
     app.controls["num_train"].value = 150
     assert len(app.result.data.train) == 150 and app.error is None
     # more data tames degree 12: its dev error falls
@@ -37,7 +37,7 @@ def test_moving_the_initialisation_sliders_redraws_and_reports_the_spread():
     assert app.result.scale == 2.0 and bytes(app.image.value) != first
     assert app.result.activation_var[-1] > 1e10
     app.controls["depth"].value = 50
-    assert app.result.depth == 50 and "50 ReLU layers" in app.status.value
+    assert app.result.depth == 50 and "50 ReLU layers of width 512, He × 2:" in app.status.value
     with pytest.raises(ValueError, match="scale"):
         widgets.init_explorer(scale=3.0)
 

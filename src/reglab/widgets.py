@@ -308,7 +308,7 @@ class CapacityPainter:
 def capacity_describe(view: CapacityView) -> str:
     """One line of numbers for the status bar."""
     curve = view.curve
-    return (f"degree {view.fit.degree}, {len(view.data.train)} training points: training error "
+    return (f"{len(view.data.train)} training points, degree {view.fit.degree}: training error "
             f"{curve.train_error[view.fit.degree]:.3f}, dev error {curve.val_error[view.fit.degree]:.3f} "
             f"(lowest dev error at degree {curve.best_degree}; noise variance 0.09)")
 
@@ -359,7 +359,7 @@ def init_describe(scales) -> str:
     from reglab import initialisation
 
     spread = initialisation.spread_factor(scales.activation_var)
-    return (f"He × {scales.scale:g}, {scales.depth} ReLU layers of width 512: activation variance from "
+    return (f"{scales.depth} ReLU layers of width 512, He × {scales.scale:g}: activation variance from "
             f"{scales.activation_var[0]:.2g} (layer 1) to {scales.activation_var[-1]:.2g} (layer {scales.depth}), "
             f"a factor {spread:.3g} apart; gradient mean square at layer 1: {scales.grad_var[0]:.2g}")
 
