@@ -658,21 +658,21 @@ def _loss_contours(ax, X, y, path, title):
     ax.contour(g1, g2, loss, levels=levels, colors="0.6", linewidths=0.8)
     ax.plot(path.weights[:, 0], path.weights[:, 1], ".-", color=COLORS[1], lw=1.2, ms=3, label="gradient descent")
     ax.plot(*w, "k*", ms=12, label="minimum")
-    ax.set(xlabel="weight w₁", ylabel="weight w₂", title=title)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set(xlabel="weight w₁", ylabel="weight w₂", title=title, aspect="equal")
+    ax.legend(fontsize=8, loc="upper left")
 
 
 def plot_gd_paths(raw, raw_path, standardised, standardised_path):
     """Loss contours and gradient-descent paths before and after standardising the inputs (Chapter 5)."""
     fig, axes = new_axes(figsize=(10.5, 4.2), ncols=2)
     with house_style():
-        _loss_contours(axes[0], raw.X, raw.y, raw_path, f"Raw inputs: {len(raw_path.weights) - 1} steps")
+        _loss_contours(axes[0], raw.X, raw.y, raw_path, f"Raw inputs: first {len(raw_path.weights) - 1} steps")
         _loss_contours(axes[1], standardised.X, standardised.y, standardised_path,
-                       f"Standardised inputs: {len(standardised_path.weights) - 1} steps")
+                       f"Standardised: first {len(standardised_path.weights) - 1} steps")
     return fig
 
 
-DEPTH_LIMITS = (1e-30, 1e30)
+DEPTH_LIMITS = (1e-30, 1e50)  # values beyond (inf after a float32 overflow) are drawn at the edge
 
 
 def _depth_lines(ax, scales, color, label):
