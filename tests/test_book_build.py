@@ -97,3 +97,11 @@ def test_repository_extension_switches_buttons_from_the_url():
         options = config.html_theme_options
         assert options["use_repository_button"] is expected and options["use_issues_button"] is expected
         assert ("binderhub_url" in options["launch_buttons"]) is expected
+
+
+@pytest.mark.parametrize("page, scrubbers", [("00_generalization", 2), ("05_toolbox", 1)])
+def test_new_chapters_show_scrubbers_math_and_hidden_solutions(site, page, scrubbers):
+    text = (site.html / "chapters" / f"{page}.html").read_text()
+    assert text.count("reglab-scrubber") >= scrubbers and 'type="range"' in text
+    assert "widget-view+json" not in text, "the live explorer's output must be removed from the website"
+    assert text.count('class="math') >= 3 and text.count("tag_hide-cell") >= 3 and "dropdown" in text

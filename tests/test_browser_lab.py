@@ -37,6 +37,8 @@ SETTINGS = {
 EXPLORERS = [
     ("02_weight_decay", 'weight_decay_explorer(task="regression"', "λ"),
     ("03_dropout", "dropout_explorer(drop_rate=0.5)", "drop rate"),
+    ("00_generalization", "capacity_explorer(degree=3", "degree"),
+    ("05_toolbox", "init_explorer(scale=1.0", "scale × He"),
 ]
 
 

@@ -615,3 +615,118 @@ def check_kink_free(error) -> Passed:
         _not_yet("the relative error without the kinked example", "below 1e-7", f"{error:.2e}",
                  "remove example i from both the loss and the gradient function, and check again.")
     return Passed("Exercise 7", f"{error:.1e}: the false alarm came from the kink, not from the code.")
+
+
+
+# ---------------------------------------------------------------- Chapter 0, Generalization
+
+def check_split_sizes(small, large) -> Passed:
+    """Exercise 0.1: (train, dev, test) sizes for 10,000 examples at 60/20/20 and 1,000,000 at 98/1/1."""
+    for case, got, expected in [("10,000 examples at 60/20/20", small, (6000, 2000, 2000)),
+                                ("1,000,000 examples at 98/1/1", large, (980_000, 10_000, 10_000))]:
+        got = _array(got, f"the sizes for {case}", shape=(3,))
+        if not _close(got, expected):
+            hint = ("give counts of examples, not fractions: multiply each fraction by the total."
+                    if got.sum() <= 1.0001 else "train, dev, test in that order; the three must add up to the total.")
+            _not_yet(case, list(expected), got.tolist(), hint)
+    return Passed("Exercise 1", "with a million examples, 1 % (10,000) is already plenty to compare models.")
+
+
+CASES = {"A": (0.01, 0.11), "B": (0.15, 0.16), "C": (0.15, 0.30), "D": (0.005, 0.01)}
+
+
+def check_diagnoses(verdicts, bayes_error=0.0) -> Passed:
+    """Exercise 0.2: the verdict (high bias / high variance / both / neither) for each of Ng's four cases."""
+    from reglab import capacity
+
+    verdicts = dict(_answered(verdicts, "verdicts"))
+    names = {"high bias": "high bias", "high variance": "high variance", "neither": "neither",
+             "both": "high bias and high variance", "high bias and high variance": "high bias and high variance"}
+    for case, (train_error, dev_error) in CASES.items():
+        got = verdicts.get(case)
+        expected = capacity.diagnose(train_error, dev_error, bayes_error).verdict
+        if names.get(str(got).strip().lower()) != expected:
+            hint = ("compare training error with the Bayes error (bias), then dev error with training error "
+                    "(variance); each gap counts on its own.")
+            _not_yet(f"case {case}: training error {train_error:.1%}, dev error {dev_error:.1%}, Bayes error "
+                     f"{bayes_error:.0%}", expected, got, hint)
+    return Passed("Exercise 2", "A high variance, B high bias, C both, D neither (with Bayes error near 0 %).")
+
+
+def check_bias_variance(bias_variance_by_hand, fits) -> Passed:
+    """Exercise 0.3: bias_variance_by_hand(predictions, truth) -> (bias², variance) averaged over x."""
+    from reglab import capacity
+
+    truth = capacity.true_curve(fits.x)
+    got = _array(_call(bias_variance_by_hand, "bias_variance_by_hand", fits.predictions.copy(), truth.copy()),
+                 "the result", shape=(2,))
+    bias_squared = float(np.mean((fits.mean - truth) ** 2))
+    variance = float(np.mean(fits.predictions.var(axis=0)))
+    if not _close(got[0], bias_squared, rtol=1e-6):
+        hint = "average the fits first (over axis 0), then square the gap to the truth and average over x."
+        if _close(got[0], np.mean((fits.predictions - truth) ** 2)):
+            hint = "that is the mean squared error of the fits; bias² uses the *average* fit, before squaring."
+        _not_yet(f"bias² at degree {fits.degree}", round(bias_squared, 6), round(float(got[0]), 6), hint)
+    if not _close(got[1], variance, rtol=1e-6):
+        hint = "the variance is the spread of the fits around their own average, at each x, then averaged over x."
+        _not_yet(f"variance at degree {fits.degree}", round(variance, 6), round(float(got[1]), 6), hint)
+    return Passed("Exercise 3", f"bias² = {bias_squared:.4f}, variance = {variance:.4f} at degree {fits.degree}.")
+
+
+# ---------------------------------------------------------------- Chapter 5, The rest of the toolbox
+
+def check_best_epoch(best_epoch, val_loss) -> Passed:
+    """Exercise 5.1: the epoch with the lowest validation loss."""
+    best_epoch, val_loss = _number(best_epoch, "best_epoch"), np.asarray(val_loss, dtype=float)
+    expected = int(np.argmin(val_loss))
+    if best_epoch != expected:
+        hint = "np.argmin over the validation curve gives the epoch (epoch 0 is before training)."
+        if best_epoch == len(val_loss) - 1:
+            hint = "that is the last epoch: early stopping keeps the weights of the *best* epoch, not the final ones."
+        _not_yet("the best epoch on validation", expected, int(best_epoch), hint)
+    return Passed("Exercise 1", f"epoch {expected}, validation loss {val_loss[expected]:.4f}.")
+
+
+def check_standardize_dev(standardize_dev) -> Passed:
+    """Exercise 5.2: standardize_dev(X_train, X_dev) -> X_dev standardised with the training mean and std."""
+    rng = np.random.default_rng(2)
+    X_train = rng.normal([1.0, -3.0, 10.0], [2.0, 0.5, 4.0], (50, 3))
+    X_dev = rng.normal([1.5, -2.0, 12.0], [2.5, 0.4, 4.0], (20, 3))
+    got = _array(_call(standardize_dev, "standardize_dev", X_train.copy(), X_dev.copy()), "the result",
+                 shape=X_dev.shape)
+    expected = (X_dev - X_train.mean(0)) / X_train.std(0)
+    if not _close(got, expected):
+        hint = "subtract the training mean, then divide by the training standard deviation, feature by feature."
+        if _close(got, (X_dev - X_dev.mean(0)) / X_dev.std(0)):
+            hint = ("you used the dev set's own statistics: the model was trained on inputs scaled with the training "
+                    "mean and std, so every other split must be scaled with exactly those.")
+        _not_yet("a 20 × 3 dev set", np.round(expected[0], 4).tolist(), np.round(got[0], 4).tolist(), hint)
+    return Passed("Exercise 2", "the dev inputs now sit on the scale the model was trained on.")
+
+
+def check_init_std(init_std_by_hand) -> Passed:
+    """Exercise 5.3: init_std_by_hand(scheme, fan_in, fan_out) for 'lecun', 'xavier' and 'he'."""
+    from reglab import initialisation
+
+    for scheme in ("lecun", "xavier", "he"):
+        for fan_in, fan_out in [(256, 256), (100, 10)]:
+            got = _number(_call(init_std_by_hand, "init_std_by_hand", scheme, fan_in, fan_out), "the result")
+            expected = initialisation.init_std(scheme, fan_in, fan_out)
+            if not _close(got, expected):
+                hint = "return a standard deviation (a square root), not a variance." if _close(got, expected ** 2) \
+                    else {"lecun": "variance 1/fan_in.", "xavier": "variance 2/(fan_in + fan_out).",
+                          "he": "variance 2/fan_in: the 2 makes up for ReLU zeroing half its inputs."}[scheme]
+                _not_yet(f"{scheme}, fan_in = {fan_in}, fan_out = {fan_out}", round(expected, 6), round(got, 6), hint)
+    return Passed("Exercise 3", "He = √2 × LeCun; Xavier equals LeCun when fan_in = fan_out.")
+
+
+def check_ridge_for_steps(weight_decay, lr=0.01, num_steps=500) -> Passed:
+    """Exercise 5.4: the weight decay that num_steps of gradient descent at rate lr roughly imitate."""
+    weight_decay = _number(weight_decay, "weight_decay")
+    expected = 1 / (lr * num_steps)
+    if not _close(weight_decay, expected):
+        hint = "λ ≈ 1/(ηt): more steps or a larger step mean less regularisation."
+        if _close(weight_decay, lr * num_steps):
+            hint = "that is ηt itself; the penalty is its reciprocal."
+        _not_yet(f"η = {lr}, t = {num_steps}", expected, weight_decay, hint)
+    return Passed("Exercise 4", f"λ ≈ 1/({lr} × {num_steps}) = {expected:g}.")

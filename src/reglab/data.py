@@ -124,3 +124,91 @@ def load_digits_split(num_train=300, num_val=300, seed=0) -> Dataset:
     parts = [Split(a, b) for a, b in zip(np.split(X, cut), np.split(y, cut))]
     return Dataset(*parts, f"digits: {num_train} training, {num_val} validation, {len(y) - cut[1]} test images, "
                            f"64 pixels each, 10 classes")
+
+
+# ---------------------------------------------------------------- data augmentation for 8x8 digits (Chapter 5)
+
+DIGIT_SIDE = 8
+
+
+def _as_images(X, name="images"):
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != DIGIT_SIDE ** 2:
+        raise ValueError(f"{name} must be (n, 64): flattened 8x8 images; got shape {X.shape}")
+    return X.reshape(-1, DIGIT_SIDE, DIGIT_SIDE)
+
+
+def shift_images(X, dx, dy) -> np.ndarray:
+    """Move flattened 8x8 images dx pixels right and dy pixels down (integers), filling with 0 (background)."""
+    images = _as_images(X)
+    if not all(isinstance(v, (int, np.integer)) and abs(v) < DIGIT_SIDE for v in (dx, dy)):
+        raise ValueError(f"dx and dy must be integers between -7 and 7; got dx={dx!r}, dy={dy!r}")
+    out = np.zeros_like(images)
+    rows, cols = slice(max(dy, 0), DIGIT_SIDE + min(dy, 0)), slice(max(dx, 0), DIGIT_SIDE + min(dx, 0))
+    src_rows, src_cols = slice(max(-dy, 0), DIGIT_SIDE - max(dy, 0)), slice(max(-dx, 0), DIGIT_SIDE - max(dx, 0))
+    out[:, rows, cols] = images[:, src_rows, src_cols]
+    return out.reshape(len(out), -1)
+
+
+def rotate_images(X, degrees) -> np.ndarray:
+    """Rotate flattened 8x8 images about their centre (counter-clockwise, bilinear interpolation, 0 outside)."""
+    images = _as_images(X)
+    angles = np.broadcast_to(np.radians(np.asarray(degrees, dtype=np.float64)), (len(images),))
+    centre = (DIGIT_SIDE - 1) / 2
+    r, c = np.meshgrid(np.arange(DIGIT_SIDE) - centre, np.arange(DIGIT_SIDE) - centre, indexing="ij")
+    cos, sin = np.cos(angles)[:, None, None], np.sin(angles)[:, None, None]
+    # each output pixel looks up where it came from: the inverse rotation of its coordinates
+    src_r, src_c = cos * r + sin * c + centre, -sin * r + cos * c + centre
+    r0, c0 = np.floor(src_r).astype(int), np.floor(src_c).astype(int)
+    fr, fc = src_r - r0, src_c - c0
+    padded = np.pad(images, ((0, 0), (1, 2), (1, 2)))   # zeros around, so neighbours outside read 0
+    idx = np.arange(len(images))[:, None, None]
+
+    def at(rr, cc):
+        inside = (rr >= -1) & (rr <= DIGIT_SIDE) & (cc >= -1) & (cc <= DIGIT_SIDE)
+        return np.where(inside, padded[idx, np.clip(rr + 1, 0, DIGIT_SIDE + 2), np.clip(cc + 1, 0, DIGIT_SIDE + 2)], 0)
+
+    out = ((1 - fr) * (1 - fc) * at(r0, c0) + (1 - fr) * fc * at(r0, c0 + 1) + fr * (1 - fc) * at(r0 + 1, c0)
+           + fr * fc * at(r0 + 1, c0 + 1))
+    return out.reshape(len(out), -1)
+
+
+def add_pixel_noise(X, std, seed=0) -> np.ndarray:
+    """Add Gaussian noise of the given std to every pixel and clip to [0, 1]."""
+    images = _as_images(X)
+    std = _nonnegative(std, "std")
+    noisy = images + std * rng_for(seed, "data.pixel_noise").standard_normal(images.shape)
+    return np.clip(noisy, 0, 1).reshape(len(images), -1)
+
+
+def perturb_digits(X, max_shift=1, max_degrees=10.0, noise=0.05, seed=0) -> np.ndarray:
+    """One altered copy of each flattened 8x8 image: a random shift of up to max_shift pixels, a rotation of up to
+    ±max_degrees and pixel noise of std `noise`."""
+    images = _as_images(X).reshape(len(X), -1)
+    max_shift, max_degrees = int(_nonnegative(max_shift, "max_shift")), _nonnegative(max_degrees, "max_degrees")
+    rng = rng_for(seed, "data.perturb_digits")
+    shifted = np.empty_like(images)
+    moves = rng.integers(-max_shift, max_shift + 1, (len(images), 2))
+    for dx, dy in {tuple(m) for m in moves.tolist()}:
+        rows = (moves[:, 0] == dx) & (moves[:, 1] == dy)
+        shifted[rows] = shift_images(images[rows], dx, dy)
+    rotated = rotate_images(shifted, rng.uniform(-max_degrees, max_degrees, len(images)))
+    return add_pixel_noise(rotated, noise, seed=int(rng.integers(2**31)))
+
+
+def augment_digits(split: Split, copies=3, max_shift=1, max_degrees=10.0, noise=0.05, seed=0) -> Split:
+    """The split plus `copies` perturbed copies of every image (see perturb_digits), labels repeated."""
+    copies = positive_int(copies, "copies")
+    parts = [split.X] + [perturb_digits(split.X, max_shift, max_degrees, noise, seed=seed * 1000 + k)
+                         for k in range(copies)]
+    return Split(np.vstack(parts), np.tile(split.y, copies + 1))
+
+
+def load_perturbed_digits(num_train=200, num_val=300, max_shift=0, max_degrees=20.0, noise=0.05, seed=0) -> Dataset:
+    """Digits whose training images are the clean originals, while validation and test images are perturbed
+    (tilted, noisy, optionally shifted), as a camera would see them: dev and test share one distribution."""
+    clean = load_digits_split(num_train, num_val, seed)
+    val, test = (Split(perturb_digits(s.X, max_shift, max_degrees, noise, seed=seed * 1000 + 500 + i), s.y)
+                 for i, s in enumerate((clean.val, clean.test)))
+    return Dataset(clean.train, val, test, clean.description + "; validation and test images perturbed "
+                   f"(shift ≤ {max_shift} px, rotation ≤ {max_degrees:g}°, pixel noise {noise:g})")

@@ -339,3 +339,310 @@ def plot_uncertainty(mean, std, data, grid, title="MC dropout"):
         axes[0].set_title(f"{title}: averaged prediction")
         axes[1].set_title(f"{title}: spread of the predictions")
     return fig
+
+
+# ---------------------------------------------------------------- Chapter 0, Generalization
+
+CURVE_X = np.linspace(0, 1, 200)
+ERROR_LIMITS = (3e-3, 30)
+
+
+def _curve_panel(ax, data, fit, title):
+    from reglab import capacity
+
+    ax.plot(CURVE_X, capacity.true_curve(CURVE_X), color="0.5", ls="--", lw=1.5, label="true curve sin(2πx)")
+    line, = ax.plot(CURVE_X, np.clip(fit.predict(CURVE_X), -3, 3), color=COLORS[1], lw=2, label="fitted polynomial")
+    points = ax.scatter(data.train.X[:, 0], data.train.y, color=COLORS[0], s=22, zorder=3, label="training points")
+    ax.set(xlim=(0, 1), ylim=(-2, 2), xlabel="input x", ylabel="target y", title=title)
+    return line, points
+
+
+def plot_polynomial_fits(data, degrees=(1, 3, 12)):
+    """One panel per degree: the training points, the true curve and the least-squares fit (Chapter 0)."""
+    from reglab import capacity
+
+    fig, axes = new_axes(figsize=(4 * len(degrees), 3.6), ncols=len(degrees))
+    with house_style():
+        for ax, degree in zip(np.atleast_1d(axes), degrees):
+            fit = capacity.fit_polynomial(data.train.X, data.train.y, degree)
+            error = capacity.mean_squared_error(fit, data.train)
+            _curve_panel(ax, data, fit, f"degree {degree}: train error {error:.3f}")
+        np.atleast_1d(axes)[0].legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def _error_lines(ax, curve, label_suffix=""):
+    train, = ax.plot(curve.degrees, np.clip(curve.train_error, *ERROR_LIMITS), "o-", color=COLORS[0], lw=2, ms=4,
+                     label="training error" + label_suffix)
+    dev, = ax.plot(curve.degrees, np.clip(curve.val_error, *ERROR_LIMITS), "o-", color=COLORS[1], lw=2, ms=4,
+                   label="dev (validation) error" + label_suffix)
+    ax.set(yscale="log", ylim=ERROR_LIMITS, xlabel="polynomial degree (model capacity)",
+           ylabel="mean squared error (log scale)")
+    return train, dev
+
+
+def plot_capacity_curve(curve, noise_level=None, ax=None):
+    """Training and dev error against polynomial degree, the degree chosen on dev marked (Chapter 0)."""
+    fig, ax = new_axes(ax, figsize=(6.5, 4))
+    with house_style():
+        _error_lines(ax, curve)
+        ax.axvline(curve.best_degree, color="k", ls=":", lw=1, label=f"lowest dev error: degree {curve.best_degree}")
+        if noise_level is not None:
+            ax.axhline(noise_level, color="0.5", ls="--", lw=1, label=f"noise variance {noise_level:g} (Bayes error)")
+        ax.set_title("Underfitting on the left, overfitting on the right")
+        ax.legend(fontsize=9)
+    return fig
+
+
+def plot_resampled_fits(fits_by_degree, num_shown=30):
+    """For each degree, many fits to independently drawn training sets overlaid: their spread is the variance."""
+    from reglab import capacity
+
+    fig, axes = new_axes(figsize=(4 * len(fits_by_degree), 3.6), ncols=len(fits_by_degree))
+    with house_style():
+        for ax, fits in zip(np.atleast_1d(axes), fits_by_degree):
+            for prediction in fits.predictions[:num_shown]:
+                ax.plot(fits.x, prediction, color=COLORS[1], lw=0.7, alpha=0.35)
+            ax.plot(fits.x, fits.mean, color="k", lw=2, label="average fit")
+            ax.plot(fits.x, capacity.true_curve(fits.x), color=COLORS[2], ls="--", lw=2, label="true curve")
+            ax.set(xlim=(0, 1), ylim=(-2, 2), xlabel="input x", ylabel="prediction",
+                   title=f"degree {fits.degree}: {num_shown} training sets")
+        np.atleast_1d(axes)[0].legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def plot_bias_variance(results, ax=None):
+    """Bias², variance, noise and their sum against degree, with the directly measured test error (Chapter 0)."""
+    fig, ax = new_axes(ax, figsize=(6.5, 4))
+    degrees = [r.degree for r in results]
+    with house_style():
+        for i, (label, values) in enumerate([("bias²", [r.bias_squared for r in results]),
+                                             ("variance", [r.variance for r in results]),
+                                             ("noise (irreducible)", [r.noise for r in results])]):
+            ax.plot(degrees, values, "o-", color=COLORS[i], lw=2, ms=4, label=label)
+        ax.plot(degrees, [r.total for r in results], color="k", lw=2.5, label="sum")
+        ax.plot(degrees, [r.expected_error for r in results], "x", color=COLORS[4], ms=9,
+                mew=2, label="test error measured directly")
+        ax.set(yscale="log", xlabel="polynomial degree (model capacity)",
+               ylabel="squared error (log scale)", title="Bias–variance decomposition")
+        ax.legend(fontsize=9)
+    return fig
+
+
+def plot_learning_curve(curve, noise_level=None, ax=None):
+    """Training and dev error of one degree against the number of training points (Chapter 0)."""
+    fig, ax = new_axes(ax, figsize=(6.5, 4))
+    with house_style():
+        ax.plot(curve.sizes, np.clip(curve.train_error, *ERROR_LIMITS), "o-", color=COLORS[0], lw=2,
+                label="training error")
+        ax.plot(curve.sizes, np.clip(curve.val_error, *ERROR_LIMITS), "o-", color=COLORS[1], lw=2, label="dev error")
+        if noise_level is not None:
+            ax.axhline(noise_level, color="0.5", ls="--", lw=1, label=f"noise variance {noise_level:g}")
+        ax.set(xscale="log", yscale="log", ylim=ERROR_LIMITS, xlabel="training points (log scale)",
+               ylabel="median squared error (log scale)", title=f"More data, same capacity (degree {curve.degree})")
+        ax.legend(fontsize=9)
+    return fig
+
+
+def plot_recipe():
+    """Ng's basic recipe as a decision chart: fix high bias first, then high variance (Chapter 0)."""
+    fig, ax = new_axes(figsize=(9, 4.6))
+    boxes = {"bias": (0.22, 0.78, "High bias?\n(training error far above\nBayes error)"),
+             "bias_fix": (0.22, 0.22, "Bigger network\nTrain longer\n(Other architecture)"),
+             "variance": (0.62, 0.78, "High variance?\n(dev error far above\ntraining error)"),
+             "variance_fix": (0.62, 0.22, "More data\nRegularisation\n(Other architecture)"),
+             "done": (0.92, 0.78, "Done")}
+    arrows = [("bias", "bias_fix", "yes"), ("bias", "variance", "no"), ("variance", "variance_fix", "yes"),
+              ("variance", "done", "no")]
+    with house_style():
+        for key, (x, y, text) in boxes.items():
+            color = "#e8f0fa" if key in ("bias", "variance") else ("#eaf6ea" if key == "done" else "#fdf0e6")
+            ax.text(x, y, text, ha="center", va="center", fontsize=10, transform=ax.transAxes,
+                    bbox={"boxstyle": "round,pad=0.5", "facecolor": color, "edgecolor": "0.4"})
+        for start, end, label in arrows:
+            (x0, y0, _), (x1, y1, _) = boxes[start], boxes[end]
+            horizontal = y1 == y0
+            start_xy = (x0 + 0.1, y0) if horizontal else (x0, y0 - 0.12)
+            end_xy = (x1 - (0.1 if end != "done" else 0.05), y1) if horizontal else (x1, y1 + 0.13)
+            ax.annotate("", xy=end_xy, xytext=start_xy,
+                        xycoords="axes fraction", arrowprops={"arrowstyle": "->", "lw": 1.5})
+            ax.text((x0 + x1) / 2 + (0.02 if x1 == x0 else 0), (y0 + y1) / 2 + (0.03 if y1 == y0 else 0), label,
+                    transform=ax.transAxes, fontsize=10, color=COLORS[1] if label == "yes" else COLORS[2])
+        for fix, check in (("bias_fix", "bias"), ("variance_fix", "variance")):
+            (x0, y0, _), (x1, y1, _) = boxes[fix], boxes[check]
+            ax.annotate("", xy=(x1 - 0.06, y1 - 0.14), xytext=(x0 - 0.06, y0 + 0.14), xycoords="axes fraction",
+                        arrowprops={"arrowstyle": "->", "lw": 1, "ls": "--", "color": "0.5"})
+            ax.text(x0 - 0.19, (y0 + y1) / 2, "then check\nagain", transform=ax.transAxes, fontsize=9, color="0.4")
+        ax.set_axis_off()
+        ax.set_title("The basic recipe for machine learning (after Ng)")
+    return fig
+
+
+def _capacity_skeleton(data, curve, fit):
+    """The capacity explorer's picture: the fit on the left, errors against degree on the right."""
+    fig, axes = new_axes(figsize=(10, 3.8), ncols=2)
+    with house_style():
+        line, points = _curve_panel(axes[0], data, fit, "placeholder so the layout keeps room for a title")
+        axes[0].legend(loc="lower left", fontsize=8)
+        train, dev = _error_lines(axes[1], curve)
+        marker = axes[1].axvline(fit.degree, color="k", ls=":", lw=1.5)
+        axes[1].set(xlim=(-0.5, curve.degrees.max() + 0.5), title="placeholder so the layout keeps room for a title")
+        axes[1].legend(loc="upper left", fontsize=8)
+    fig.dynamic = {"fit": line, "points": points, "train": train, "dev": dev, "marker": marker,
+                   "fit_title": axes[0].title, "error_title": axes[1].title}
+    return fig
+
+
+def update_capacity_view(fig, data, curve, fit):
+    """Put one degree and training set into a figure made by _capacity_skeleton."""
+    from reglab import capacity
+
+    parts = fig.dynamic
+    parts["fit"].set_ydata(np.clip(fit.predict(CURVE_X), -3, 3))
+    parts["points"].set_offsets(np.column_stack([data.train.X[:, 0], data.train.y]))
+    parts["train"].set_ydata(np.clip(curve.train_error, *ERROR_LIMITS))
+    parts["dev"].set_ydata(np.clip(curve.val_error, *ERROR_LIMITS))
+    parts["marker"].set_xdata([fit.degree, fit.degree])
+    parts["fit_title"].set_text(f"Degree {fit.degree}, {len(data.train)} training points")
+    train, dev = capacity.mean_squared_error(fit, data.train), capacity.mean_squared_error(fit, data.val)
+    parts["error_title"].set_text(f"Train error {train:.3f}, dev error {dev:.3f}")
+    return fig
+
+
+# ---------------------------------------------------------------- Chapter 5, The rest of the toolbox
+
+def plot_early_stopping(history, stop, ax=None):
+    """Training and validation loss per epoch with the best epoch and the patience stop marked (Chapter 5)."""
+    fig = plot_curves(history.epochs, {"training loss": history.train_loss, "validation (dev) loss": history.val_loss},
+                      "epoch", "half mean squared error (log scale)", "Early stopping: keep the best epoch",
+                      logy=True, ax=ax)
+    ax = fig.axes[0] if ax is None else ax
+    with house_style():
+        ax.axvline(stop.best_epoch, color="k", ls="--", lw=1, label=f"best epoch {stop.best_epoch}")
+        ax.axvline(stop.stop_epoch, color="0.5", ls=":", lw=1,
+                   label=f"patience {stop.patience} runs out: epoch {stop.stop_epoch}")
+        ax.legend(fontsize=9)
+    return fig
+
+
+def plot_early_stop_vs_ridge(result):
+    """Left: per-direction shrinkage of GD after t steps and of ridge with λ = 1/(ηt); right: distance of weights."""
+    fig, axes = new_axes(figsize=(10.5, 3.8), ncols=2)
+    u = np.logspace(-2, 2, 200)
+    with house_style():
+        axes[0].plot(u, 1 - np.exp(-u), color=COLORS[0], lw=2, label="gradient descent: 1 − (1 − ηs)ᵗ ≈ 1 − e^(−ηst)")
+        axes[0].plot(u, u / (1 + u), color=COLORS[1], lw=2, ls="--", label="ridge, λ = 1/(ηt): s/(s + λ)")
+        axes[0].set(xscale="log", xlabel="ηst (eigenvalue s × learning rate η × steps t, log scale)",
+                    ylabel="fraction of the direction learnt", title="Shrinkage per eigen-direction")
+        axes[0].legend(fontsize=8, loc="upper left")
+        axes[1].plot(result.steps, result.relative_distance, "o-", color=COLORS[3], lw=2)
+        axes[1].set(xscale="log", yscale="log", xlabel="gradient-descent steps t (log scale)",
+                    ylabel="‖w_GD(t) − w_ridge‖ / ‖w_ridge‖",
+                    title="Early-stopped vs ridge weights, λ = 1/(ηt)")
+    return fig
+
+
+def plot_digit_images(images, labels, title, ncols=8):
+    """A grid of 8x8 digit images with their labels (Chapter 5)."""
+    images = np.asarray(images)
+    nrows = int(math.ceil(len(images) / ncols))
+    with house_style():
+        fig = BookFigure(figsize=(1.1 * ncols, 1.25 * nrows + 0.4), layout="constrained")
+        axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
+        for ax in axes:
+            ax.set_axis_off()
+        for ax, image, label in zip(axes, images, labels):
+            ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+            ax.set_title(label, fontsize=9)
+        fig.suptitle(title)
+    return fig
+
+
+def plot_augmentation_gain(result, ax=None):
+    """Validation accuracy per seed without and with augmentation, one line per seed (Chapter 5)."""
+    fig, ax = new_axes(ax, figsize=(5.5, 4))
+    with house_style():
+        for plain, augmented in zip(result.plain, result.augmented):
+            ax.plot([0, 1], [plain, augmented], "o-", color=COLORS[0], alpha=0.7)
+        ax.set(xticks=[0, 1], xticklabels=["original training set", "augmented training set"], xlim=(-0.3, 1.3),
+               ylabel="validation accuracy",
+               title=f"Gain {result.gain.mean():+.1%} ± {result.gain.std():.1%} over {len(result.gain)} seeds")
+    return fig
+
+
+def _loss_contours(ax, X, y, path, title):
+    w = path.optimum
+    span = np.abs(np.concatenate([path.weights, [w]])).max(axis=0) * 1.3 + 0.1
+    g1, g2 = np.meshgrid(np.linspace(-span[0], span[0], 120), np.linspace(-span[1], span[1], 120))
+    W = np.column_stack([g1.ravel(), g2.ravel()])
+    loss = 0.5 * np.mean((W @ X.T - y) ** 2, axis=1).reshape(g1.shape)
+    levels = path.optimal_loss + (loss.max() - path.optimal_loss) * np.logspace(-4, 0, 12)
+    ax.contour(g1, g2, loss, levels=levels, colors="0.6", linewidths=0.8)
+    ax.plot(path.weights[:, 0], path.weights[:, 1], ".-", color=COLORS[1], lw=1.2, ms=3, label="gradient descent")
+    ax.plot(*w, "k*", ms=12, label="minimum")
+    ax.set(xlabel="weight w₁", ylabel="weight w₂", title=title, aspect="equal")
+    ax.legend(fontsize=8, loc="upper left")
+
+
+def plot_gd_paths(raw, raw_path, standardised, standardised_path):
+    """Loss contours and gradient-descent paths before and after standardising the inputs (Chapter 5)."""
+    fig, axes = new_axes(figsize=(10.5, 4.2), ncols=2)
+    with house_style():
+        _loss_contours(axes[0], raw.X, raw.y, raw_path, f"Raw inputs: first {len(raw_path.weights) - 1} steps")
+        _loss_contours(axes[1], standardised.X, standardised.y, standardised_path,
+                       f"Standardised: first {len(standardised_path.weights) - 1} steps")
+    return fig
+
+
+DEPTH_LIMITS = (1e-30, 1e50)  # values beyond (inf after a float32 overflow) are drawn at the edge
+
+
+def _depth_lines(ax, scales, color, label):
+    layers = np.arange(1, scales.depth + 1)
+    act, = ax[0].plot(layers, np.clip(scales.activation_var, *DEPTH_LIMITS), "o-", ms=3, lw=2, color=color,
+                      label=label)
+    grad, = ax[1].plot(layers, np.clip(scales.grad_var, *DEPTH_LIMITS), "o-", ms=3, lw=2, color=color, label=label)
+    return act, grad
+
+
+def _depth_axes(axes, max_depth):
+    for ax, what in zip(axes, ("activation variance (forward)", "gradient mean square (backward)")):
+        ax.set(yscale="log", ylim=DEPTH_LIMITS, xlim=(0.5, max_depth + 0.5), xlabel="layer",
+               ylabel=what + " (log scale)")
+
+
+def plot_depth_scales(results):
+    """Per-layer activation variance and gradient size for several initialisations (Chapter 5)."""
+    fig, axes = new_axes(figsize=(11, 4), ncols=2)
+    with house_style():
+        for i, scales in enumerate(results):
+            _depth_lines(axes, scales, COLORS[i % len(COLORS)], f"{scales.scheme}" +
+                         (f" × {scales.scale:g}" if scales.scale != 1 else ""))
+        _depth_axes(axes, max(r.depth for r in results))
+        axes[0].set_title(f"Forward: activations ({results[0].activation})")
+        axes[1].set_title("Backward: gradients")
+        axes[1].legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def _init_skeleton(scales, max_depth):
+    """The initialisation explorer's picture: activation and gradient scales per layer, fixed axes."""
+    fig, axes = new_axes(figsize=(10, 3.8), ncols=2)
+    with house_style():
+        act, grad = _depth_lines(axes, scales, COLORS[0], "this initialisation")
+        _depth_axes(axes, max_depth)
+        for ax in axes:
+            ax.set_title("placeholder so the layout keeps room for a title")
+    fig.dynamic = {"act": act, "grad": grad, "act_title": axes[0].title, "grad_title": axes[1].title}
+    return fig
+
+
+def update_init_view(fig, scales):
+    """Put one DepthScales result into a figure made by _init_skeleton."""
+    parts = fig.dynamic
+    layers = np.arange(1, scales.depth + 1)
+    parts["act"].set_data(layers, np.clip(scales.activation_var, *DEPTH_LIMITS))
+    parts["grad"].set_data(layers, np.clip(scales.grad_var, *DEPTH_LIMITS))
+    parts["act_title"].set_text(f"Activations: layer {scales.depth} variance {scales.activation_var[-1]:.2g}")
+    parts["grad_title"].set_text(f"Gradients: layer 1 mean square {scales.grad_var[0]:.2g}")
+    return fig

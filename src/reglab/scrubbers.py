@@ -113,3 +113,40 @@ def dropout_scrubber(values=None, start=0.5) -> Scrubber:
                          [f"{v:g}" for v in values], name="drop rate",
                          title="Two-moons classifier, 150 training points with 20 % of labels flipped",
                          start=values.index(start))
+
+
+def capacity_scrubber(num_train=20, start=3) -> Scrubber:
+    """Chapter 0's capacity explorer over the polynomial degree, precomputed for the website."""
+    import functools
+
+    from reglab import widgets
+
+    update = functools.partial(widgets.capacity_update, num_train=num_train)
+    return scrubber_from(update, widgets.CapacityPainter(), widgets.DEGREES, [str(d) for d in widgets.DEGREES],
+                         name="degree", title=f"Polynomial fits to {num_train} noisy points of sin(2πx)",
+                         start=widgets.DEGREES.index(start))
+
+
+def training_size_scrubber(degree=9, start=20) -> Scrubber:
+    """Chapter 0's capacity explorer over the training-set size at a fixed degree, precomputed for the website."""
+    import functools
+
+    from reglab import widgets
+
+    update = functools.partial(widgets.capacity_update, degree)
+    return scrubber_from(update, widgets.CapacityPainter(), widgets.TRAIN_SIZES,
+                         [str(n) for n in widgets.TRAIN_SIZES], name="training points",
+                         title=f"A degree-{degree} polynomial fitted to more and more points",
+                         start=widgets.TRAIN_SIZES.index(start))
+
+
+def init_scrubber(depth=20, start=1.0) -> Scrubber:
+    """Chapter 5's initialisation explorer over the scale (× He) at a fixed depth, precomputed for the website."""
+    import functools
+
+    from reglab import widgets
+
+    update = functools.partial(widgets.init_update, depth=depth)
+    return scrubber_from(update, widgets.InitPainter(), widgets.INIT_SCALES,
+                         [f"{v:g}" for v in widgets.INIT_SCALES], name="scale × He",
+                         title=f"Signals through {depth} ReLU layers", start=widgets.INIT_SCALES.index(start))

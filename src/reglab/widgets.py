@@ -356,3 +356,115 @@ def dropout_explorer(drop_rate=DEFAULT_DROP_RATE, data=None) -> LiveApp:
                                      layout=widgets.Layout(width="600px"))
     return LiveApp({"drop_rate": slider}, functools.partial(dropout_update, data=data), RunPainter(data),
                    dropout_describe)
+
+
+# ---------------------------------------------------------------- Chapter 0: the capacity explorer
+
+DEGREES = tuple(range(16))
+TRAIN_SIZES = (8, 10, 12, 15, 20, 25, 30, 40, 60, 80, 100, 150, 200)
+
+
+@dataclass
+class CapacityView:
+    """One capacity explorer result: the data, the fit of the chosen degree and the error of every degree."""
+
+    data: object
+    fit: object
+    curve: object
+
+
+def capacity_update(degree, num_train) -> CapacityView:
+    """The capacity explorer's pure update: draw num_train points, fit every degree, keep the chosen one."""
+    from reglab import capacity
+
+    if num_train not in TRAIN_SIZES:
+        raise ValueError(f"num_train must be one of the slider's values {list(TRAIN_SIZES)}; got {num_train!r}")
+    data = capacity.make_curve_data(num_train=num_train, seed=0)
+    return CapacityView(data, capacity.fit_polynomial(data.train.X, data.train.y, degree),
+                        capacity.capacity_curve(data, DEGREES))
+
+
+class CapacityPainter:
+    """Draws capacity views into one figure built once, then only its changing parts redrawn."""
+
+    def __init__(self):
+        self.blit = None
+
+    def __call__(self, view) -> bytes:
+        if self.blit is None:
+            self.blit = plotting.BlitFigure(plotting._capacity_skeleton(view.data, view.curve, view.fit))
+        plotting.update_capacity_view(self.blit.fig, view.data, view.curve, view.fit)
+        return self.blit.render()
+
+
+def capacity_describe(view: CapacityView) -> str:
+    """One line of numbers for the status bar."""
+    curve = view.curve
+    return (f"{len(view.data.train)} training points, degree {view.fit.degree}: training error "
+            f"{curve.train_error[view.fit.degree]:.3f}, dev error {curve.val_error[view.fit.degree]:.3f} "
+            f"(lowest dev error at degree {curve.best_degree}; noise variance 0.09)")
+
+
+def capacity_explorer(degree=3, num_train=20) -> LiveApp:
+    """Chapter 0's live app: slide the polynomial degree and the training-set size; the fits retrain."""
+    if degree not in DEGREES:
+        raise ValueError(f"degree must be one of the slider's values {list(DEGREES)}; got {degree!r}")
+    if num_train not in TRAIN_SIZES:
+        raise ValueError(f"num_train must be one of the slider's values {list(TRAIN_SIZES)}; got {num_train!r}")
+    layout = widgets.Layout(width="520px")
+    degree_slider = widgets.SelectionSlider(options=list(DEGREES), value=degree, description="degree",
+                                            continuous_update=False, layout=layout)
+    size_slider = widgets.SelectionSlider(options=list(TRAIN_SIZES), value=num_train, description="train size",
+                                          continuous_update=False, layout=layout)
+    return LiveApp({"degree": degree_slider, "num_train": size_slider}, capacity_update, CapacityPainter(),
+                   capacity_describe)
+
+
+# ---------------------------------------------------------------- Chapter 5: the initialisation explorer
+
+INIT_SCALES = (0.25, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.4, 2.0, 4.0)
+DEPTHS = (2, 5, 10, 15, 20, 30, 40, 50)
+
+
+def init_update(scale, depth):
+    """The initialisation explorer's pure update: He init times `scale`, a ReLU net `depth` layers deep."""
+    from reglab import initialisation
+
+    return initialisation.depth_scales("he", depth=int(depth), scale=scale)
+
+
+class InitPainter:
+    """Draws DepthScales results into one figure built once (axes up to the deepest slider value)."""
+
+    def __init__(self):
+        self.blit = None
+
+    def __call__(self, scales) -> bytes:
+        if self.blit is None:
+            self.blit = plotting.BlitFigure(plotting._init_skeleton(scales, max(DEPTHS)))
+        plotting.update_init_view(self.blit.fig, scales)
+        return self.blit.render()
+
+
+def init_describe(scales) -> str:
+    """One line of numbers for the status bar."""
+    from reglab import initialisation
+
+    spread = initialisation.spread_factor(scales.activation_var)
+    return (f"{scales.depth} ReLU layers of width 512, He × {scales.scale:g}: activation variance from "
+            f"{scales.activation_var[0]:.2g} (layer 1) to {scales.activation_var[-1]:.2g} (layer {scales.depth}), "
+            f"a factor {spread:.3g} apart; gradient mean square at layer 1: {scales.grad_var[0]:.2g}")
+
+
+def init_explorer(scale=1.0, depth=20) -> LiveApp:
+    """Chapter 5's live app: slide the initialisation scale (× He) and the depth; watch signals explode or vanish."""
+    if scale not in INIT_SCALES:
+        raise ValueError(f"scale must be one of the slider's values {list(INIT_SCALES)}; got {scale!r}")
+    if depth not in DEPTHS:
+        raise ValueError(f"depth must be one of the slider's values {list(DEPTHS)}; got {depth!r}")
+    layout = widgets.Layout(width="520px")
+    scale_slider = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in INIT_SCALES], value=scale,
+                                           description="scale × He", continuous_update=False, layout=layout)
+    depth_slider = widgets.SelectionSlider(options=list(DEPTHS), value=depth, description="depth",
+                                           continuous_update=False, layout=layout)
+    return LiveApp({"scale": scale_slider, "depth": depth_slider}, init_update, InitPainter(), init_describe)
