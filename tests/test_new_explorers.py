@@ -65,7 +65,7 @@ def test_new_plots_return_figures():
     s = normalisation.standardize_splits(stretched)
     X = data.make_high_dim_regression(num_train=50, num_features=20, true_b=0.0).train
     figures = [
-        plotting.plot_polynomial_fits(d), plotting.plot_capacity_curve(capacity.capacity_curve(d), 0.09),
+        plotting.plot_polynomial_fits([capacity.fit_picture(d, degree=k) for k in (1, 3, 12)]), plotting.plot_capacity_curve(capacity.capacity_curve(d), 0.09),
         plotting.plot_resampled_fits([capacity.resampled_fits(3, num_fits=10)]),
         plotting.plot_bias_variance([capacity.bias_variance(k, num_fits=20) for k in (1, 3)]),
         plotting.plot_learning_curve(capacity.learning_curve(3, [10, 20], num_seeds=2)), plotting.plot_recipe(),

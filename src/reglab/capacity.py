@@ -13,7 +13,7 @@ from reglab.data import Dataset, Split
 __all__ = ["true_curve", "make_curve_data", "fit_polynomial", "PolyFit", "mean_squared_error", "CapacityCurve",
            "capacity_curve", "ResampledFits", "resampled_fits", "BiasVariance", "bias_variance",
            "LearningCurve", "learning_curve", "Diagnosis", "diagnose", "RECIPE", "MAX_DEGREE", "DegreeChoice",
-           "choose_degree"]
+           "choose_degree", "FitPicture", "fit_picture", "CURVE_X"]
 
 MAX_DEGREE = 15
 RECIPE = {
@@ -94,6 +94,33 @@ def fit_polynomial(x, y, degree) -> PolyFit:
     return PolyFit(degree, coef)
 
 
+CURVE_X = np.linspace(0, 1, 200)
+
+
+@dataclass(frozen=True)
+class FitPicture:
+    """What a picture of one fit shows: training points, true curve and fit on a grid, and the fit's errors."""
+
+    degree: int
+    x: np.ndarray
+    truth: np.ndarray
+    prediction: np.ndarray
+    train_x: np.ndarray
+    train_y: np.ndarray
+    train_error: float
+    val_error: float
+
+
+def fit_picture(data: Dataset, degree=None, fit: PolyFit | None = None) -> FitPicture:
+    """Fit `degree` to data's training split (or take a given fit) and evaluate it for a picture (Chapter 0)."""
+    if fit is None:
+        fit = fit_polynomial(data.train.X, data.train.y, degree)
+    elif not isinstance(fit, PolyFit):
+        raise TypeError(f"fit must be a capacity.PolyFit (from fit_polynomial); got {type(fit).__name__}")
+    return FitPicture(fit.degree, CURVE_X, true_curve(CURVE_X), fit.predict(CURVE_X), data.train.X[:, 0],
+                      data.train.y, mean_squared_error(fit, data.train), mean_squared_error(fit, data.val))
+
+
 def mean_squared_error(fit: PolyFit, split: Split) -> float:
     """Mean squared error of a fit on one split."""
     return float(np.mean((fit.predict(split.X) - split.y) ** 2))
@@ -132,6 +159,11 @@ class ResampledFits:
     @property
     def mean(self) -> np.ndarray:
         return self.predictions.mean(axis=0)
+
+    @property
+    def truth(self) -> np.ndarray:
+        """The true curve on the same grid."""
+        return true_curve(self.x)
 
 
 def resampled_fits(degree, num_fits=50, num_train=20, noise=0.3, seed=0, num_points=200) -> ResampledFits:

@@ -343,30 +343,23 @@ def plot_uncertainty(mean, std, data, grid, title="MC dropout"):
 
 # ---------------------------------------------------------------- Chapter 0, Generalization
 
-CURVE_X = np.linspace(0, 1, 200)
 ERROR_LIMITS = (3e-3, 30)
 
 
-def _curve_panel(ax, data, fit, title):
-    from reglab import capacity
-
-    ax.plot(CURVE_X, capacity.true_curve(CURVE_X), color="0.5", ls="--", lw=1.5, label="true curve sin(2πx)")
-    line, = ax.plot(CURVE_X, np.clip(fit.predict(CURVE_X), -3, 3), color=COLORS[1], lw=2, label="fitted polynomial")
-    points = ax.scatter(data.train.X[:, 0], data.train.y, color=COLORS[0], s=22, zorder=3, label="training points")
+def _curve_panel(ax, picture, title):
+    ax.plot(picture.x, picture.truth, color="0.5", ls="--", lw=1.5, label="true curve sin(2πx)")
+    line, = ax.plot(picture.x, np.clip(picture.prediction, -3, 3), color=COLORS[1], lw=2, label="fitted polynomial")
+    points = ax.scatter(picture.train_x, picture.train_y, color=COLORS[0], s=22, zorder=3, label="training points")
     ax.set(xlim=(0, 1), ylim=(-2, 2), xlabel="input x", ylabel="target y", title=title)
     return line, points
 
 
-def plot_polynomial_fits(data, degrees=(1, 3, 12)):
-    """One panel per degree: the training points, the true curve and the least-squares fit (Chapter 0)."""
-    from reglab import capacity
-
-    fig, axes = new_axes(figsize=(4 * len(degrees), 3.6), ncols=len(degrees))
+def plot_polynomial_fits(pictures):
+    """One panel per capacity.fit_picture: the training points, the true curve and the least-squares fit (Ch. 0)."""
+    fig, axes = new_axes(figsize=(4 * len(pictures), 3.6), ncols=len(pictures))
     with house_style():
-        for ax, degree in zip(np.atleast_1d(axes), degrees):
-            fit = capacity.fit_polynomial(data.train.X, data.train.y, degree)
-            error = capacity.mean_squared_error(fit, data.train)
-            _curve_panel(ax, data, fit, f"degree {degree}: train error {error:.3f}")
+        for ax, picture in zip(np.atleast_1d(axes), pictures):
+            _curve_panel(ax, picture, f"degree {picture.degree}: train error {picture.train_error:.3f}")
         np.atleast_1d(axes)[0].legend(loc="lower left", fontsize=8)
     return fig
 
@@ -396,15 +389,13 @@ def plot_capacity_curve(curve, noise_level=None, ax=None):
 
 def plot_resampled_fits(fits_by_degree, num_shown=30):
     """For each degree, many fits to independently drawn training sets overlaid: their spread is the variance."""
-    from reglab import capacity
-
     fig, axes = new_axes(figsize=(4 * len(fits_by_degree), 3.6), ncols=len(fits_by_degree))
     with house_style():
         for ax, fits in zip(np.atleast_1d(axes), fits_by_degree):
             for prediction in fits.predictions[:num_shown]:
                 ax.plot(fits.x, prediction, color=COLORS[1], lw=0.7, alpha=0.35)
             ax.plot(fits.x, fits.mean, color="k", lw=2, label="average fit")
-            ax.plot(fits.x, capacity.true_curve(fits.x), color=COLORS[2], ls="--", lw=2, label="true curve")
+            ax.plot(fits.x, fits.truth, color=COLORS[2], ls="--", lw=2, label="true curve")
             ax.set(xlim=(0, 1), ylim=(-2, 2), xlabel="input x", ylabel="prediction",
                    title=f"degree {fits.degree}: {num_shown} training sets")
         np.atleast_1d(axes)[0].legend(loc="lower left", fontsize=8)
@@ -478,14 +469,14 @@ def plot_recipe():
     return fig
 
 
-def _capacity_skeleton(data, curve, fit):
+def _capacity_skeleton(picture, curve):
     """The capacity explorer's picture: the fit on the left, errors against degree on the right."""
     fig, axes = new_axes(figsize=(10, 3.8), ncols=2)
     with house_style():
-        line, points = _curve_panel(axes[0], data, fit, "placeholder so the layout keeps room for a title")
+        line, points = _curve_panel(axes[0], picture, "placeholder so the layout keeps room for a title")
         axes[0].legend(loc="lower left", fontsize=8)
         train, dev = _error_lines(axes[1], curve)
-        marker = axes[1].axvline(fit.degree, color="k", ls=":", lw=1.5)
+        marker = axes[1].axvline(picture.degree, color="k", ls=":", lw=1.5)
         axes[1].set(xlim=(-0.5, curve.degrees.max() + 0.5), title="placeholder so the layout keeps room for a title")
         axes[1].legend(loc="upper left", fontsize=8)
     fig.dynamic = {"fit": line, "points": points, "train": train, "dev": dev, "marker": marker,
@@ -493,19 +484,16 @@ def _capacity_skeleton(data, curve, fit):
     return fig
 
 
-def update_capacity_view(fig, data, curve, fit):
-    """Put one degree and training set into a figure made by _capacity_skeleton."""
-    from reglab import capacity
-
+def update_capacity_view(fig, picture, curve):
+    """Put one capacity.fit_picture and its capacity curve into a figure made by _capacity_skeleton."""
     parts = fig.dynamic
-    parts["fit"].set_ydata(np.clip(fit.predict(CURVE_X), -3, 3))
-    parts["points"].set_offsets(np.column_stack([data.train.X[:, 0], data.train.y]))
+    parts["fit"].set_ydata(np.clip(picture.prediction, -3, 3))
+    parts["points"].set_offsets(np.column_stack([picture.train_x, picture.train_y]))
     parts["train"].set_ydata(np.clip(curve.train_error, *ERROR_LIMITS))
     parts["dev"].set_ydata(np.clip(curve.val_error, *ERROR_LIMITS))
-    parts["marker"].set_xdata([fit.degree, fit.degree])
-    parts["fit_title"].set_text(f"Degree {fit.degree}, {len(data.train)} training points")
-    train, dev = capacity.mean_squared_error(fit, data.train), capacity.mean_squared_error(fit, data.val)
-    parts["error_title"].set_text(f"Train error {train:.3f}, dev error {dev:.3f}")
+    parts["marker"].set_xdata([picture.degree, picture.degree])
+    parts["fit_title"].set_text(f"Degree {picture.degree}, {len(picture.train_y)} training points")
+    parts["error_title"].set_text(f"Train error {picture.train_error:.3f}, dev error {picture.val_error:.3f}")
     return fig
 
 

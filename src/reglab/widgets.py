@@ -391,9 +391,12 @@ class CapacityPainter:
         self.blit = None
 
     def __call__(self, view) -> bytes:
+        from reglab import capacity
+
+        picture = capacity.fit_picture(view.data, fit=view.fit)
         if self.blit is None:
-            self.blit = plotting.BlitFigure(plotting._capacity_skeleton(view.data, view.curve, view.fit))
-        plotting.update_capacity_view(self.blit.fig, view.data, view.curve, view.fit)
+            self.blit = BlitFigure(plotting._capacity_skeleton(picture, view.curve))
+        plotting.update_capacity_view(self.blit.fig, picture, view.curve)
         return self.blit.render()
 
 
@@ -441,7 +444,7 @@ class InitPainter:
 
     def __call__(self, scales) -> bytes:
         if self.blit is None:
-            self.blit = plotting.BlitFigure(plotting._init_skeleton(scales, max(DEPTHS)))
+            self.blit = BlitFigure(plotting._init_skeleton(scales, max(DEPTHS)))
         plotting.update_init_view(self.blit.fig, scales)
         return self.blit.render()
 
