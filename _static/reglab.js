@@ -1,0 +1,51 @@
+// The book's own fixes to the theme, loaded on every page (no dependencies, works from file://).
+(function () {
+  "use strict";
+  document.documentElement.classList.add("reglab-js");
+
+  function ready(fn) {
+    if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // The theme attaches its click handlers to the FIRST .primary-toggle / .secondary-toggle on the page, which is a
+  // copy hidden in the header; the visible buttons in the article header do nothing. Forward their clicks.
+  function forwardToggles() {
+    ["primary-toggle", "secondary-toggle"].forEach(function (name) {
+      var buttons = document.querySelectorAll("." + name);
+      if (buttons.length < 2) return;
+      var owner = buttons[0];
+      Array.prototype.slice.call(buttons, 1).forEach(function (button) {
+        button.addEventListener("click", function (event) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          owner.click();
+        }, true);
+      });
+    });
+  }
+
+  // Search results: snippets come from the text the build wrote (solutions left out), not from fetching each page,
+  // which fails from file:// and would show solution text.
+  function localSnippets() {
+    var text = window.REGLAB_SEARCH_TEXT;
+    if (!text || !window.fetch) return;
+    var fetchPage = window.fetch.bind(window);
+    window.fetch = function (url, options) {
+      var path = String(url).split("#")[0].split("?")[0];
+      var names = Object.keys(text);
+      for (var i = 0; i < names.length; i++) {
+        var file = names[i] + ".html";
+        if (path === file || path.slice(-(file.length + 1)) === "/" + file) {
+          var main = document.createElement("div");
+          main.textContent = text[names[i]];
+          var html = '<div role="main">' + main.innerHTML + "</div>";
+          return Promise.resolve(new Response(html, {headers: {"Content-Type": "text/html"}}));
+        }
+      }
+      return fetchPage(url, options);
+    };
+  }
+
+  localSnippets();
+  ready(forwardToggles);
+})();
