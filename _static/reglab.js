@@ -27,10 +27,10 @@
   // Search results: snippets come from the text the build wrote (solutions left out), not from fetching each page,
   // which fails from file:// and would show solution text.
   function localSnippets() {
-    var text = window.REGLAB_SEARCH_TEXT;
-    if (!text || !window.fetch) return;
+    if (!window.fetch) return;
     var fetchPage = window.fetch.bind(window);
     window.fetch = function (url, options) {
+      var text = window.REGLAB_SEARCH_TEXT || {};  // set by _static/reglab-search-text.js on the search page
       var path = String(url).split("#")[0].split("?")[0];
       var names = Object.keys(text);
       for (var i = 0; i < names.length; i++) {
@@ -46,6 +46,35 @@
     };
   }
 
+  // A box that scrolls sideways (wide code, output, equation) must be reachable with the keyboard.
+  function focusableScrollers() {
+    var boxes = document.querySelectorAll("article pre, article .cell_output, article .output, article table, " +
+                                          "article mjx-container[display='true'], article .reglab-scrubber");
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  }
+
+  function whenTypeset(fn) {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) MathJax.startup.promise.then(fn);
+    else fn();
+  }
+
   localSnippets();
   ready(forwardToggles);
+  window.addEventListener("load", function () {
+    whenTypeset(function () {
+      focusableScrollers();
+      if (document.fonts) document.fonts.ready.then(focusableScrollers);  // math fonts can widen equations later
+      if (window.ResizeObserver) {
+        var pending = null;
+        new ResizeObserver(function () {
+          clearTimeout(pending);
+          pending = setTimeout(focusableScrollers, 100);
+        }).observe(document.querySelector("article") || document.body);
+      }
+    });
+  });
 })();

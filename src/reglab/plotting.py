@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
 from contextlib import contextmanager
 
@@ -19,14 +20,21 @@ HOUSE_STYLE = {
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    # Text sizes in points; the smallest is SMALLEST_TEXT_PT. On screen a point is dpi/72 px times the shrink factor,
+    # so a figure must stay at most 10 in wide (DISPLAY_DPI) to keep 10 pt text at 9 px or more in a laptop's column.
+    "font.size": 10,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
     "legend.frameon": False,
     "figure.dpi": 80,
     "savefig.dpi": 80,
     "savefig.bbox": "standard",
 }
 DISPLAY_DPI = 90
+SMALLEST_TEXT_PT = 10  # no text in a figure is smaller (tick labels, legends, notes)
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
 
 
@@ -43,7 +51,24 @@ class BookFigure(Figure):
     def _repr_png_(self) -> bytes:
         from reglab.scrubbers import compress_png  # a 256-colour palette looks the same and keeps notebooks small
 
-        return compress_png(figure_to_png(self, dpi=DISPLAY_DPI), colors=256)
+        return compress_png(figure_to_png(self, dpi=DISPLAY_DPI), colors=256, description=describe_figure(self))
+
+
+def describe_figure(fig) -> str:
+    """A sentence naming a figure's panels and axes (the website's alt text for it)."""
+    def words(text):
+        text = text.replace(r"\|", "‖").replace("$", "")
+        return re.sub(r"\\[a-zA-Z]+|[\\{}]", "", text).strip()
+
+    panels = []
+    for ax in fig.axes:
+        title, x, y = words(ax.get_title()), words(ax.get_xlabel()), words(ax.get_ylabel())
+        if title or x or y:
+            axes = f" ({y or 'value'} against {x})" if x else (f" ({y})" if y else "")
+            panels.append((title or "a panel") + axes)
+    suptitle = words(fig._suptitle.get_text()) if getattr(fig, "_suptitle", None) else ""
+    body = "; ".join(panels) or "a picture without titles"
+    return f"Figure: {suptitle + ': ' if suptitle else ''}{body}."
 
 
 def new_axes(ax=None, figsize=(5, 5), ncols=1):
@@ -140,7 +165,7 @@ def plot_constrained_minimum(center, p, radius=1.0, curvature=None, ax=None):
         ax.plot(*center, "k+", ms=12, mew=2, label="unconstrained minimum")
         ax.plot(*w_star, "o", color=COLORS[1], ms=9, label=f"constrained minimum ({w_star[0]:.2f}, {w_star[1]:.2f})")
         _ball_axes(ax, title=f"Loss contours meet the L{p_label(p)} ball of radius {radius:g}", limit=2.5)
-        ax.legend(loc="lower left", fontsize=9)
+        ax.legend(loc="lower left")
     return fig
 
 
@@ -196,7 +221,7 @@ def plot_loss_curves(history, ax=None, title=None):
 
 def _regression_skeleton(num_epochs):
     """Axes, labels and fixed limits of the λ explorer's regression picture, with empty curves."""
-    fig, axes = new_axes(figsize=(11, 3.4), ncols=3)
+    fig, axes = new_axes(figsize=(10, 3.4), ncols=3)
     epochs = np.arange(num_epochs + 1)
     with house_style():
         train_line, = axes[0].plot(epochs, np.ones_like(epochs), color=COLORS[0], lw=2, label="training loss")
@@ -295,7 +320,7 @@ def plot_tradeoff(sweep, best=None, ax=None, xlabel="weight decay λ (log scale)
                        label=f"chosen on validation: λ = {lambda_label(sweep.weight_decays[best])}")
         ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel="final loss (log scale)",
                title="The λ trade-off (dotted: λ = 0)")
-        ax.legend(fontsize=9)
+        ax.legend()
     return fig
 
 
@@ -387,8 +412,14 @@ def plot_classifier_run(sweep, data, k=0, setting=""):
 def plot_decision_boundaries(sweep, data, ks=None):
     """Decision boundaries of several runs of a classifier sweep side by side (one per λ)."""
     ks = list(range(len(sweep.weight_decays))) if ks is None else list(ks)
-    fig, axes = new_axes(figsize=(3.6 * len(ks), 3.8), ncols=len(ks))
-    for ax, k in zip(np.atleast_1d(axes), ks):
+    ncols = min(len(ks), 2)  # two per row: four side by side shrink their labels to 6 px in a page column
+    nrows = -(-len(ks) // ncols)
+    with house_style():
+        fig = BookFigure(figsize=(3.6 * ncols, 3.6 * nrows), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[len(ks):]:
+        ax.set_axis_off()
+    for ax, k in zip(axes, ks):
         plot_decision_boundary(sweep, k, data, ax=ax)
     return fig
 

@@ -9,16 +9,23 @@ import io
 import json
 from dataclasses import dataclass
 
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from reglab import plotting
 
 
-def compress_png(png: bytes, colors=64) -> bytes:
-    """Re-encode a PNG with a palette of `colors` colours: about 3x smaller for line plots."""
-    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=colors)
+def compress_png(png: bytes, colors=64, description="") -> bytes:
+    """Re-encode a PNG with a palette of `colors` colours (about 3x smaller for line plots), keeping its resolution;
+    a description is stored as the PNG's Description text (the website uses it as the image's alt text)."""
+    original = Image.open(io.BytesIO(png))
+    image = original.convert("RGB").quantize(colors=colors)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    extra = {"dpi": original.info["dpi"]} if "dpi" in original.info else {}  # keep the resolution (pHYs)
+    if description:
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("Description", description)
+        extra["pnginfo"] = info
+    image.save(buffer, format="PNG", optimize=True, **extra)
     return buffer.getvalue()
 
 
