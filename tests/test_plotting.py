@@ -8,6 +8,7 @@ import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from reglab import norms, plotting
 
@@ -117,3 +118,32 @@ def test_blitted_frames_keep_their_titles():
         title = blit.fig.dynamic[name]
         assert title.get_visible() and title.get_text()
         assert title.get_position()[1] < 1.2, f"{name} was moved off its axes"
+
+
+def test_many_boundaries_are_laid_out_two_per_row():
+    """Three decision boundaries make a 2x2 grid (one cell blank), 7.2 in wide: labels stay legible in a page column."""
+    from reglab import data, train
+
+    moons = data.make_noisy_moons()
+    clf = train.train_classifier(moons, weight_decay=0.003, num_steps=20)
+    fig = plotting.plot_decision_boundaries(clf, moons, ks=[0, 0, 0])
+    assert tuple(fig.get_size_inches()) == (7.2, 7.2)
+    shown = [ax for ax in fig.axes if ax.axison]
+    assert len(shown) == 3 and all(ax.get_title() and ax.get_xlabel() for ax in shown)
+
+
+def test_no_figure_text_is_smaller_than_the_house_minimum():
+    """Every text in the book's figures is at least SMALLEST_TEXT_PT points (9 px on screen needs it)."""
+    figures = {**_weight_decay_figures(), "unit balls": plotting.plot_unit_balls(),
+               "constrained": plotting.plot_constrained_minimum([1.5, 0.6], 1)}
+    for name, fig in figures.items():
+        fig.canvas.draw()
+        sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        assert sizes and min(sizes) >= plotting.SMALLEST_TEXT_PT, f"{name}: text at {min(sizes)} pt"
+
+
+def test_figures_describe_themselves_in_a_sentence():
+    """The alt text the website uses: the panels' titles and axes in words, ending with a full stop."""
+    text = plotting.describe_figure(plotting.plot_l1_vs_l2_geometry([1.5, 0.6]))
+    assert text.startswith("Figure: ") and text.endswith(".") and text.count(" against ") == 2
+    assert "$" not in text and "\\" not in text
