@@ -22,7 +22,7 @@ ARTIFACTS = ROOT / "test-artifacts"  # screenshots of the browser tests (ignored
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
 JUPYTER = str(Path(sys.executable).parent / "jupyter")
 IGNORE = shutil.ignore_patterns("_build", ".venv", "venv", ".git", ".pytest_cache", ".hypothesis", "__pycache__",
-                                "*.egg-info", ".ipynb_checkpoints", "test-artifacts")
+                                "*.egg-info", ".ipynb_checkpoints", "test-artifacts", "node_modules")
 
 CHROMIUM = "/usr/bin/chromium"
 INSTALL_BROWSER = (f"The browser tests need Chromium at {CHROMIUM} and the Python package playwright: install "
@@ -110,6 +110,10 @@ def site(tmp_path_factory, executed_book):
     The README's build command executes every notebook itself (execute_notebooks: force); this build gets the same
     notebooks already executed, so it is told not to execute them again.
     """
+    if os.environ.get("REGLAB_SITE_HTML"):  # reuse a built _build/html while working on the site's HTML/CSS/JS
+        return SimpleNamespace(html=Path(os.environ["REGLAB_SITE_HTML"]), code=0, log="(reused build)",
+                               executed=executed_book)
+
     def from_executed(config):
         config["execute"]["execute_notebooks"] = "off"
 
@@ -133,3 +137,22 @@ def browser():
             pytest.fail(f"{CHROMIUM} did not launch: {err}\n{INSTALL_BROWSER}", pytrace=False)
         yield chromium
         chromium.close()
+
+
+INSTALL_NODE = ("The accessibility test needs Node's npm to install axe-core from package.json (`npm ci` in the project "
+                "root; .ci/run installs Debian's nodejs and npm when they are missing).")
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core's source, installed from package-lock.json with `npm ci` on first use."""
+    path = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail(f"npm is missing. {INSTALL_NODE}", pytrace=False)
+        run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=600)
+        if run.returncode or not path.exists():
+            pytest.fail(f"`npm ci` failed:\n{run.stdout}\n{run.stderr}\n{INSTALL_NODE}", pytrace=False)
+    return path.read_text()

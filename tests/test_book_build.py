@@ -36,7 +36,9 @@ def test_pages_request_nothing_from_the_internet(site, page):
     text = (site.html / f"{page}.html").read_text()
     external = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?://[^"]+)"', text)
     assert not [url for url in external if "fonts" not in url], external
-    assert "_static/mathjax/tex-chtml.js" in text, "MathJax must be served from the site itself"
+    # MathJax from the site itself, loaded as components (TeX input, HTML output) without the 0.4 MB menu bundle
+    assert "_static/mathjax/startup.js" in text, "MathJax must be served from the site itself"
+    assert (site.html / "_static" / "mathjax" / "input" / "tex.js").exists()
     # no button may point at someone else's repository (the prose may still name Binder and Colab)
     assert "executablebooks/jupyter-book" not in text
     assert 'href="https://mybinder.org/v2/' not in text

@@ -6,8 +6,12 @@ kernel-free scrubber must move and change its image. A full-page screenshot of e
 test-artifacts/site/.
 """
 
+import base64
 import functools
 import http.server
+import json
+import re
+import struct
 import threading
 from urllib.parse import urlsplit
 
@@ -201,3 +205,323 @@ def test_page_works_in_a_browser(browser, server, name):
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SHOTS / f"{name.replace('/', '__')}.png", full_page=True)
         context.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The website as readers use it (issue 13): a laptop and a phone, each check at both sizes.
+
+VIEWPORTS = {"laptop": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
+CHAPTER_PAGES = [name for name in toc_pages() if name.startswith("chapters/")]
+SMALLEST_READABLE_PX = 9
+# axe-core rules allowed to report serious/critical violations, with the reason. Keep this list short.
+AXE_ALLOWED = {}
+
+
+def open_page(browser, base, name, viewport, **options):
+    """A new context at the viewport, the page loaded and typeset; returns (context, page, watch)."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block", **options)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    watch = PageWatch(context, page, base) if base.startswith("http") else None
+    response = page.goto(f"{base}/{name}.html", wait_until="load")
+    assert response is None or response.ok, f"{name}: HTTP {response.status}"
+    if options.get("java_script_enabled", True):
+        wait_for_math(page)
+    return context, page, watch
+
+
+def shot(page, name, viewport, what):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name.replace('/', '__')}--{what}-{viewport}.png", full_page=False)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("kind,panel", [("primary-toggle", "#pst-primary-sidebar .bd-links a, "
+                                                            "#pst-primary-sidebar-modal .bd-links a"),
+                                        ("secondary-toggle", "#pst-secondary-sidebar .page-toc a, "
+                                                             "#pst-secondary-sidebar-modal .page-toc a")])
+def test_navigation_buttons_open_their_panel(browser, server, viewport, kind, panel):
+    """The ☰ button shows the chapter list, the contents button the page's sections (or the panel is already shown)."""
+    name = "chapters/02_weight_decay"
+    context, page, watch = open_page(browser, server, name, viewport)
+    try:
+        links = page.locator(panel)
+
+        def shown():
+            return any(links.nth(i).is_visible() for i in range(links.count()))
+
+        buttons = [b for b in page.locator(f"button.{kind}").all() if b.is_visible()]
+        if not buttons:
+            assert shown(), f"{viewport}: no visible {kind} button and its panel is not shown either"
+            return
+        before = shown()
+        buttons[0].click()
+        page.wait_for_timeout(400)  # the theme animates the panel
+        assert shown() != before, f"{viewport}: the {kind} button did nothing (panel shown: {before} before the click)"
+        if not before:
+            shot(page, name, viewport, kind)
+        watch.check(name)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_no_page_is_wider_than_the_screen(browser, server, viewport):
+    """Wide code, outputs, tables and equations scroll inside their own box; the page itself never scrolls sideways."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    wide = {}
+    try:
+        for name in toc_pages():
+            page.goto(f"{server}/{name}.html", wait_until="load")
+            wait_for_math(page)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > VIEWPORTS[viewport]["width"]:
+                wide[name] = width
+                shot(page, name, viewport, "too-wide")
+    finally:
+        context.close()
+    assert not wide, f"pages wider than the {VIEWPORTS[viewport]['width']} px screen: {wide}"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_dragging_a_scrubber_moves_its_value_steadily(browser, server, viewport):
+    """Drag each scrubber's thumb from left to right: the value never jumps back and the slider never moves sideways."""
+    dragged = 0
+    for name in CHAPTER_PAGES:
+        context, page, watch = open_page(browser, server, name, viewport)
+        try:
+            sliders = page.locator(".reglab-scrubber input[type=range]")
+            for i in range(sliders.count()):
+                slider = sliders.nth(i)
+                slider.scroll_into_view_if_needed()
+                box = slider.bounding_box()
+                top = max(int(slider.get_attribute("max")), 1)
+                y = box["y"] + box["height"] / 2
+                page.mouse.move(box["x"] + 1, y)
+                page.mouse.down()
+                values, lefts = [], []
+                for step in range(41):
+                    page.mouse.move(box["x"] + 1 + (box["width"] - 2) * step / 40, y)
+                    values.append(int(slider.input_value()))
+                    lefts.append(round(slider.bounding_box()["x"]))
+                page.mouse.up()
+                assert values == sorted(values), f"{name} ({viewport}) scrubber {i}: a drag jumped: {values}"
+                assert values[0] == 0 and values[-1] == top, f"{name} ({viewport}) scrubber {i}: {values}"
+                assert len(set(lefts)) == 1, f"{name} ({viewport}) scrubber {i}: the slider moved sideways: {lefts}"
+                text = slider.get_attribute("aria-valuetext") or ""
+                label = page.locator(".reglab-scrubber output").nth(i).inner_text()
+                assert text.endswith(label), f"{name}: aria-valuetext {text!r} does not announce {label!r}"
+                dragged += 1
+            if sliders.count():
+                shot(page, name, viewport, "scrubber")
+            watch.check(name)
+        finally:
+            context.close()
+    assert dragged >= 3, f"expected the scrubbers of chapters 1-3, dragged {dragged}"
+
+
+SOLUTIONS = ".tag_solution, .admonition.dropdown"
+SOLUTION_BODIES = (".tag_solution .cell_input, .tag_solution .cell_output, "
+                   ".admonition.dropdown > :not(.admonition-title)")
+
+
+def hidden_solution_text(page, name, what):
+    """Assert no solution body is visible; returns how many solutions the page holds."""
+    bodies = page.locator(SOLUTION_BODIES)
+    shown = [i for i in range(bodies.count()) if bodies.nth(i).is_visible()]
+    assert not shown, f"{name} ({what}): {len(shown)} solution bodies visible: {bodies.nth(shown[0]).inner_text()[:80]!r}"
+    return page.locator(SOLUTIONS).count()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_solutions_stay_hidden_without_javascript(browser, server, viewport):
+    """With JavaScript off, every solution is folded and its toggle says "Solution"."""
+    total = 0
+    for name in CHAPTER_PAGES:
+        context, page, _ = open_page(browser, server, name, viewport, java_script_enabled=False)
+        try:
+            total += hidden_solution_text(page, name, "no JavaScript")
+            labels = page.locator(".tag_solution summary").all_inner_texts()
+            assert all("solution" in label.lower() for label in labels), f"{name}: toggles labelled {labels}"
+        finally:
+            context.close()
+    assert total >= 4, f"expected the chapters' solutions, found {total}"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_chapters_print_as_handouts(browser, server, viewport):
+    """In print: no solution, no navigation, code wraps instead of being cut off."""
+    for name in CHAPTER_PAGES:
+        context, page, _ = open_page(browser, server, name, viewport)
+        try:
+            page.emulate_media(media="print")
+            solutions = hidden_solution_text(page, name, "print")
+            assert solutions == 0 or not page.locator(SOLUTIONS).first.is_visible(), f"{name}: solution toggle printed"
+            assert not page.locator(".bd-sidebar-primary, .bd-header").first.is_visible(), f"{name}: prints the nav"
+            wraps = page.evaluate("""() => [...document.querySelectorAll('article pre')]
+                .filter(e => e.offsetParent).every(e => getComputedStyle(e).whiteSpace === 'pre-wrap')""")
+            assert wraps, f"{name}: printed code does not wrap"
+            overflow = page.evaluate("""() => [...document.querySelectorAll('article pre')]
+                .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1).length""")
+            assert overflow == 0, f"{name}: {overflow} printed code blocks are cut off"
+            shot(page, name, viewport, "print")
+        finally:
+            context.close()
+
+
+def index_terms(html_root):
+    """The search index's terms: {stemmed word: set of page numbers}, and the page names."""
+    text = (html_root / "searchindex.js").read_text()
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    terms = {}
+    for key in ("terms", "titleterms"):
+        for word, pages in index[key].items():
+            terms.setdefault(word, set()).update([pages] if isinstance(pages, int) else pages)
+    return terms, index["docnames"]
+
+
+def test_solutions_are_not_in_the_search_index(browser, server, site):
+    """Words that appear only inside a chapter's solutions are not indexed for that chapter."""
+    from sphinx.search.en import SearchEnglish
+
+    stem = SearchEnglish({}).stem
+    terms, docnames = index_terms(site.html)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    checked = 0
+    try:
+        for name in CHAPTER_PAGES:
+            page.goto(f"{server}/{name}.html")
+            solution = page.evaluate(f"""() => [...document.querySelectorAll('{SOLUTIONS}')]
+                .map(e => e.textContent).join(' ')""")
+            rest = page.evaluate(f"""() => {{ const a = document.querySelector('article').cloneNode(true);
+                a.querySelectorAll('{SOLUTIONS}').forEach(e => e.remove()); return a.textContent; }}""")
+            words = lambda text: {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", text)}
+            only = words(solution) - words(rest)
+            doc = docnames.index(name)
+            leaked = sorted(w for w in only if doc in terms.get(w, ()))
+            assert not leaked, f"{name}: solution-only words in the search index: {leaked[:10]}"
+            checked += len(only)
+    finally:
+        context.close()
+    assert checked > 0, "no solution-only words to check: the test would pass vacuously"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_offline_search_shows_snippets_from_disk(browser, site, viewport):
+    """search.html opened from file:// finds pages, shows a snippet for each, logs no error, and has one search box."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((site.html / "search.html").as_uri() + "?q=penalty")
+        page.locator("#search-results li p.context").first.wait_for(timeout=TIMEOUT_MS)
+        snippets = page.locator("#search-results li p.context").all_inner_texts()
+        results = page.locator("#search-results li").count()
+        assert len(snippets) == results and all(len(s) > 40 for s in snippets), f"{results} results, {snippets}"
+        boxes = [b for b in page.locator("input[name=q], input[type=search], .search-button-field").all()
+                 if b.is_visible()]
+        assert len(boxes) == 1, f"{viewport}: {len(boxes)} search boxes shown on the search page"
+        shot(page, "search", viewport, "file")
+        assert not errors, f"search over file:// logged errors: {errors}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_axe_finds_no_serious_accessibility_violation(browser, server, axe_script, viewport):
+    """axe-core on every page: no violation of serious or critical impact (outside the short allow-list above)."""
+    found = {}
+    for name in toc_pages():
+        context, page, _ = open_page(browser, server, name, viewport)
+        try:
+            page.add_script_tag(content=axe_script)
+            results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+            for rule in results["violations"]:
+                if rule["impact"] in ("serious", "critical") and rule["id"] not in AXE_ALLOWED:
+                    targets = [node["target"] for node in rule["nodes"][:3]]
+                    found.setdefault(name, []).append(f"{rule['id']} ({len(rule['nodes'])}x, e.g. {targets})")
+        finally:
+            context.close()
+    assert not found, f"{viewport}: axe-core violations: {found}"
+
+
+def test_static_figures_have_sentences_as_alt_text(browser, server):
+    """Every figure's alt text is a sentence (words, ending with a full stop), never a file path."""
+    context, page, _ = open_page(browser, server, CHAPTER_PAGES[0], "laptop")
+    bad = {}
+    try:
+        for name in CHAPTER_PAGES:
+            page.goto(f"{server}/{name}.html", wait_until="load")
+            alts = page.evaluate("() => [...document.querySelectorAll('article img')].map(i => i.alt)")
+            wrong = [a for a in alts if not re.fullmatch(r"[A-Z][^/\\]{10,}[.!?]", a or "") or ".png" in a]
+            if wrong:
+                bad[name] = wrong[:3]
+    finally:
+        context.close()
+    assert not bad, f"alt texts that are not sentences: {bad}"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_pages_are_light(browser, server, viewport):
+    """Bytes downloaded on a first load: shared assets at most 1.5 MB; the page's own figures come on top (reported)."""
+    report, heavy = [], {}
+    for name in toc_pages():
+        context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block")
+        page = context.new_page()
+        sizes = {}
+        page.on("requestfinished", lambda r: sizes.__setitem__(r.url, r.sizes()["responseBodySize"]))
+        try:
+            page.goto(f"{server}/{name}.html", wait_until="load")
+            wait_for_math(page)
+            page.wait_for_load_state("networkidle")
+            ready = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+        finally:
+            context.close()
+        own = sum(size for url, size in sizes.items() if url.split("?")[0].endswith(f"/{name}.html")
+                  or "/_images/" in url)
+        shared = sum(sizes.values()) - own
+        report.append(f"{name}: {sum(sizes.values()) / 1e6:.2f} MB ({shared / 1e6:.2f} MB shared, "
+                      f"{own / 1e6:.2f} MB page and figures), DOMContentLoaded {ready:.0f} ms")
+        if shared > 1.5e6:
+            heavy[name] = shared
+    print(f"\n{viewport}:\n  " + "\n  ".join(report))
+    assert not heavy, f"shared assets over 1.5 MB: {heavy}"
+
+
+def png_dpi(data: bytes) -> float:
+    """The resolution a PNG was rendered at, from its pHYs chunk (pixels per metre)."""
+    position = data.find(b"pHYs")
+    assert position > 0, "the PNG states no resolution (pHYs chunk): render it with plotting's house DPI"
+    per_metre = struct.unpack(">I", data[position + 4:position + 8])[0]
+    return per_metre * 0.0254
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_figure_text_is_legible(browser, server, site, viewport):
+    """Figure text ≥ 9 px on screen: smallest font (pt) × dpi / 72 × displayed width / natural width."""
+    from reglab import rendering
+
+    small = {}
+    for name in CHAPTER_PAGES:
+        context, page, _ = open_page(browser, server, name, viewport)
+        try:
+            check_images(page, name)
+            images = page.evaluate("""() => [...document.querySelectorAll('article .cell_output img, article .reglab-scrubber img')]
+                .map(i => ({src: i.getAttribute('src'), shown: i.getBoundingClientRect().width, natural: i.naturalWidth}))""")
+            for image in images:
+                src = image["src"]
+                data = (base64.b64decode(src.split(",", 1)[1]) if src.startswith("data:")
+                        else (site.html / name).parent.joinpath(src).read_bytes())
+                px = rendering.SMALLEST_TEXT_PT * png_dpi(data) / 72 * image["shown"] / image["natural"]
+                if px < SMALLEST_READABLE_PX:
+                    small.setdefault(name, []).append(f"{px:.1f} px ({image['natural']} px shown at "
+                                                      f"{image['shown']:.0f})")
+            shot(page, name, viewport, "figures")
+        finally:
+            context.close()
+    assert not small, f"{viewport}: figure text below {SMALLEST_READABLE_PX} px: {small}"

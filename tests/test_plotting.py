@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from reglab import norms, plotting, priors, rendering, train
 
@@ -107,3 +108,33 @@ def test_priors_panels_are_the_densities_and_their_negative_logs():
     assert laplace[300] > gauss[300]                               # the Laplace prior is peaked at 0
     (_, l2), (_, l1) = (line.get_data() for line in fig.axes[1].lines)
     assert np.allclose(l2, w ** 2 / 2) and np.allclose(l1, np.abs(w) * np.sqrt(2))
+
+
+def test_many_boundaries_are_laid_out_two_per_row():
+    """Three decision boundaries make a 2x2 grid (one cell blank), 7.2 in wide: labels stay legible in a page column."""
+    from reglab import data, train
+
+    moons = data.make_noisy_moons()
+    clf = train.sweep_classifier(moons, weight_decays=[0.003], num_epochs=20)
+    fig = plotting.plot_decision_boundaries(clf, moons, ks=[0, 0, 0])
+    assert tuple(fig.get_size_inches()) == (7.2, 7.2)
+    shown = [ax for ax in fig.axes if ax.axison]
+    assert len(shown) == 3 and all(ax.get_title() and ax.get_xlabel() for ax in shown)
+
+
+def test_no_figure_text_is_smaller_than_the_house_minimum():
+    """Every text in the book's figures is at least SMALLEST_TEXT_PT points (9 px on screen needs it)."""
+    figures = {**_weight_decay_figures(), "unit balls": plotting.plot_unit_balls(norms.unit_balls()),
+               "constrained": plotting.plot_constrained_minimum(norms.constrained_problem([1.5, 0.6], 1))}
+    for name, fig in figures.items():
+        fig.canvas.draw()
+        sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+        assert sizes and min(sizes) >= rendering.SMALLEST_TEXT_PT, f"{name}: text at {min(sizes)} pt"
+
+
+def test_figures_describe_themselves_in_a_sentence():
+    """The alt text the website uses: the panels' titles and axes in words, ending with a full stop."""
+    text = rendering.describe_figure(plotting.plot_l1_vs_l2_geometry(
+        [norms.constrained_problem([1.5, 0.6], p) for p in (1, 2)]))
+    assert text.startswith("Figure: ") and text.endswith(".") and text.count(" against ") == 2
+    assert "$" not in text and "\\" not in text

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from reglab import rendering, scrubbers, widgets
+from reglab import norms, plotting, rendering, scrubbers, widgets
 
 PS = [0.5, 1, 2, math.inf]
 
@@ -57,3 +57,27 @@ def test_inconsistent_scrubbers_are_refused(kwargs, message):
 def test_start_value_must_be_one_of_the_values():
     with pytest.raises(ValueError, match="start_p must be one of ps"):
         scrubbers.unit_ball_scrubber(ps=[1, 2], start_p=3)
+
+
+def test_scrubber_html_keeps_the_slider_still_and_announces_values():
+    """The readout has a fixed width (the longest label), the slider its own line, and the value is announced."""
+    fig = plotting.plot_message("demo")
+    frames = [rendering.figure_to_png(fig, dpi=20)] * 3
+    page = scrubbers.Scrubber(frames, ["0", "0.001", "30"], name="λ", title="Demo").to_html()
+    assert "min-width:6ch" in page  # len("0.001") + 1
+    assert 'aria-valuetext="λ = 0"' in page and 'setAttribute("aria-valuetext"' in page
+    assert 'alt="Demo, drawn for λ = 0."' in page
+
+
+def test_compress_png_keeps_the_resolution_and_a_description():
+    """The palette PNG keeps the figure's DPI (pHYs) and stores the description the website uses as alt text."""
+    import io
+
+    from PIL import Image
+
+    fig = plotting.plot_unit_balls(norms.unit_balls())
+    png = rendering.compress_png(rendering.figure_to_png(fig, dpi=90), colors=64,
+                                 description=rendering.describe_figure(fig))
+    image = Image.open(io.BytesIO(png))
+    assert round(image.info["dpi"][0]) == 90
+    assert image.text["Description"].startswith("Figure: Unit balls") and image.text["Description"].endswith(".")

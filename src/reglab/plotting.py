@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import numpy as np
@@ -95,7 +96,7 @@ def plot_constrained_minimum(problem, ax=None):
         ax.plot(*w_star, "o", color=COLORS[1], ms=9, label=f"constrained minimum ({w_star[0]:.2f}, {w_star[1]:.2f})")
         _ball_axes(ax, title=f"Loss contours meet the L{p_label(problem.p)} ball of radius {problem.radius:g}",
                    limit=limit)
-        ax.legend(loc="lower left", fontsize=9)
+        ax.legend(loc="lower left")
     return fig
 
 
@@ -152,7 +153,7 @@ def plot_loss_curves(history, ax=None, title=None):
 
 def _regression_skeleton(num_epochs):
     """Axes, labels and fixed limits of the λ explorer's regression picture, with empty curves."""
-    fig, axes = new_axes(figsize=(11, 3.4), ncols=3)
+    fig, axes = new_axes(figsize=(10, 3.4), ncols=3)
     epochs = np.arange(num_epochs + 1)
     with house_style():
         train_line, = axes[0].plot(epochs, np.ones_like(epochs), color=COLORS[0], lw=2, label="training loss")
@@ -205,7 +206,7 @@ def plot_tradeoff(sweep, best=None, ax=None, xlabel="weight decay λ (log scale)
                        label=f"chosen on validation: λ = {lambda_label(sweep.weight_decays[best])}")
         ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel="final loss (log scale)",
                title="The λ trade-off (dotted: λ = 0)")
-        ax.legend(fontsize=9)
+        ax.legend()
     return fig
 
 
@@ -219,7 +220,7 @@ def plot_shrinkage(curves, ax=None):
             ax.plot(curves.seen, curves.seen_factors[i], "o", ms=4, color=color)
         ax.set(xscale="log", ylim=(-0.03, 1.03), xlabel="singular value s of the centred inputs / √n (log scale)",
                ylabel="factor kept, s² / (s² + λ)", title="Ridge shrinks weak directions most (dots: this data)")
-        ax.legend(fontsize=9)
+        ax.legend()
     return fig
 
 
@@ -233,7 +234,7 @@ def plot_priors(curves, ax=None):
         axes[0].set(xlabel="weight w", ylabel="prior density p(w)",
                     title=f"Two priors, both with variance {curves.std ** 2:g}")
         axes[1].set(xlabel="weight w", ylabel="−log p(w) + const (the penalty)", title="Their negative logs")
-        axes[0].legend(fontsize=9)
+        axes[0].legend()
     return fig
 
 
@@ -315,8 +316,14 @@ def plot_classifier_run(run, data, setting=""):
 def plot_decision_boundaries(sweep, data, ks=None):
     """Decision boundaries of several runs of a classifier sweep side by side (one per λ)."""
     ks = list(range(len(sweep))) if ks is None else list(ks)
-    fig, axes = new_axes(figsize=(3.6 * len(ks), 3.8), ncols=len(ks))
-    for ax, k in zip(np.atleast_1d(axes), ks):
+    ncols = min(len(ks), 2)  # two per row: four side by side shrink their labels to 6 px in a page column
+    nrows = -(-len(ks) // ncols)
+    with house_style():
+        fig = BookFigure(figsize=(3.6 * ncols, 3.6 * nrows), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[len(ks):]:
+        ax.set_axis_off()
+    for ax, k in zip(axes, ks):
         plot_decision_boundary(sweep[k], data, ax=ax)
     return fig
 
@@ -360,7 +367,7 @@ def plot_polynomial_fits(pictures):
     with house_style():
         for ax, picture in zip(np.atleast_1d(axes), pictures):
             _curve_panel(ax, picture, f"degree {picture.degree}: train error {picture.train_error:.3f}")
-        np.atleast_1d(axes)[0].legend(loc="lower left", fontsize=8)
+        np.atleast_1d(axes)[0].legend(loc="lower left")
     return fig
 
 
@@ -383,7 +390,7 @@ def plot_capacity_curve(curve, noise_level=None, ax=None):
         if noise_level is not None:
             ax.axhline(noise_level, color="0.5", ls="--", lw=1, label=f"noise variance {noise_level:g} (Bayes error)")
         ax.set_title("Underfitting on the left, overfitting on the right")
-        ax.legend(fontsize=9)
+        ax.legend()
     return fig
 
 
@@ -398,7 +405,7 @@ def plot_resampled_fits(fits_by_degree, num_shown=30):
             ax.plot(fits.x, fits.truth, color=COLORS[2], ls="--", lw=2, label="true curve")
             ax.set(xlim=(0, 1), ylim=(-2, 2), xlabel="input x", ylabel="prediction",
                    title=f"degree {fits.degree}: {num_shown} training sets")
-        np.atleast_1d(axes)[0].legend(loc="lower left", fontsize=8)
+        np.atleast_1d(axes)[0].legend(loc="lower left")
     return fig
 
 
@@ -416,7 +423,7 @@ def plot_bias_variance(results, ax=None):
                 mew=2, label="test error measured directly")
         ax.set(yscale="log", xlabel="polynomial degree (model capacity)",
                ylabel="squared error (log scale)", title="Bias–variance decomposition")
-        ax.legend(fontsize=9)
+        ax.legend()
     return fig
 
 
@@ -431,7 +438,7 @@ def plot_learning_curve(curve, noise_level=None, ax=None):
             ax.axhline(noise_level, color="0.5", ls="--", lw=1, label=f"noise variance {noise_level:g}")
         ax.set(xscale="log", yscale="log", ylim=ERROR_LIMITS, xlabel="training points (log scale)",
                ylabel="median squared error (log scale)", title=f"More data, same capacity (degree {curve.degree})")
-        ax.legend(fontsize=9)
+        ax.legend()
     return fig
 
 
@@ -463,7 +470,7 @@ def plot_recipe():
             (x0, y0, _), (x1, y1, _) = boxes[fix], boxes[check]
             ax.annotate("", xy=(x1 - 0.06, y1 - 0.14), xytext=(x0 - 0.06, y0 + 0.14), xycoords="axes fraction",
                         arrowprops={"arrowstyle": "->", "lw": 1, "ls": "--", "color": "0.5"})
-            ax.text(x0 - 0.19, (y0 + y1) / 2, "then check\nagain", transform=ax.transAxes, fontsize=9, color="0.4")
+            ax.text(x0 - 0.19, (y0 + y1) / 2, "then check\nagain", transform=ax.transAxes, fontsize=10, color="0.4")
         ax.set_axis_off()
         ax.set_title("The basic recipe for machine learning (after Ng)")
     return fig
@@ -474,11 +481,11 @@ def _capacity_skeleton(picture, curve):
     fig, axes = new_axes(figsize=(10, 3.8), ncols=2)
     with house_style():
         line, points = _curve_panel(axes[0], picture, "placeholder so the layout keeps room for a title")
-        axes[0].legend(loc="lower left", fontsize=8)
+        axes[0].legend(loc="lower left")
         train, dev = _error_lines(axes[1], curve)
         marker = axes[1].axvline(picture.degree, color="k", ls=":", lw=1.5)
         axes[1].set(xlim=(-0.5, curve.degrees.max() + 0.5), title="placeholder so the layout keeps room for a title")
-        axes[1].legend(loc="upper left", fontsize=8)
+        axes[1].legend(loc="upper left")
     fig.dynamic = {"fit": line, "points": points, "train": train, "dev": dev, "marker": marker,
                    "fit_title": axes[0].title, "error_title": axes[1].title}
     return fig
@@ -509,7 +516,7 @@ def plot_early_stopping(history, stop, ax=None):
         ax.axvline(stop.best_epoch, color="k", ls="--", lw=1, label=f"best epoch {stop.best_epoch}")
         ax.axvline(stop.stop_epoch, color="0.5", ls=":", lw=1,
                    label=f"patience {stop.patience} runs out: epoch {stop.stop_epoch}")
-        ax.legend(fontsize=9)
+        ax.legend()
     return fig
 
 
@@ -522,7 +529,7 @@ def plot_early_stop_vs_ridge(result):
         axes[0].plot(u, u / (1 + u), color=COLORS[1], lw=2, ls="--", label="ridge, λ = 1/(ηt): s/(s + λ)")
         axes[0].set(xscale="log", xlabel="ηst (eigenvalue s × learning rate η × steps t, log scale)",
                     ylabel="fraction of the direction learnt", title="Shrinkage per eigen-direction")
-        axes[0].legend(fontsize=8, loc="upper left")
+        axes[0].legend(loc="upper left")
         axes[1].plot(result.steps, result.relative_distance, "o-", color=COLORS[3], lw=2)
         axes[1].set(xscale="log", yscale="log", xlabel="gradient-descent steps t (log scale)",
                     ylabel="‖w_GD(t) − w_ridge‖ / ‖w_ridge‖",
@@ -541,7 +548,7 @@ def plot_digit_images(images, labels, title, ncols=8):
             ax.set_axis_off()
         for ax, image, label in zip(axes, images, labels):
             ax.imshow(image.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-            ax.set_title(label, fontsize=9)
+            ax.set_title(label)
         fig.suptitle(title)
     return fig
 
@@ -569,7 +576,7 @@ def _loss_contours(ax, X, y, path, title):
     ax.plot(path.weights[:, 0], path.weights[:, 1], ".-", color=COLORS[1], lw=1.2, ms=3, label="gradient descent")
     ax.plot(*w, "k*", ms=12, label="minimum")
     ax.set(xlabel="weight w₁", ylabel="weight w₂", title=title, aspect="equal")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(loc="upper left")
 
 
 def plot_gd_paths(raw, raw_path, standardised, standardised_path):
@@ -609,7 +616,7 @@ def plot_depth_scales(results):
         _depth_axes(axes, max(r.depth for r in results))
         axes[0].set_title(f"Forward: activations ({results[0].activation})")
         axes[1].set_title("Backward: gradients")
-        axes[1].legend(fontsize=8, loc="lower right")
+        axes[1].legend(loc="lower right")
     return fig
 
 

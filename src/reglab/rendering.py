@@ -6,13 +6,14 @@ Nothing here knows about sliders, training or what a figure shows.
 from __future__ import annotations
 
 import io
+import re
 from contextlib import contextmanager
 
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-__all__ = ["HOUSE_STYLE", "DISPLAY_DPI", "COLORS", "house_style", "BookFigure", "figure_to_png", "compress_png",
+__all__ = ["HOUSE_STYLE", "DISPLAY_DPI", "SMALLEST_TEXT_PT", "COLORS", "describe_figure", "house_style", "BookFigure", "figure_to_png", "compress_png",
            "rgba_to_png", "BlitFigure"]
 
 HOUSE_STYLE = {
@@ -20,14 +21,21 @@ HOUSE_STYLE = {
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
+    # Text sizes in points; the smallest is SMALLEST_TEXT_PT. On screen a point is dpi/72 px times the shrink factor,
+    # so a figure must stay at most 10 in wide (DISPLAY_DPI) to keep 10 pt text at 9 px or more in a laptop's column.
+    "font.size": 10,
     "axes.titlesize": 12,
     "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
     "legend.frameon": False,
     "figure.dpi": 80,
     "savefig.dpi": 80,
     "savefig.bbox": "standard",
 }
 DISPLAY_DPI = 90
+SMALLEST_TEXT_PT = 10  # no text in a figure is smaller (tick labels, legends, notes)
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
 
 
@@ -43,7 +51,24 @@ class BookFigure(Figure):
 
     def _repr_png_(self) -> bytes:
         # a 256-colour palette looks the same and keeps notebooks small
-        return compress_png(figure_to_png(self, dpi=DISPLAY_DPI), colors=256)
+        return compress_png(figure_to_png(self, dpi=DISPLAY_DPI), colors=256, description=describe_figure(self))
+
+
+def describe_figure(fig) -> str:
+    """A sentence naming a figure's panels and axes (the website's alt text for it)."""
+    def words(text):
+        text = text.replace(r"\|", "‖").replace("$", "")
+        return re.sub(r"\\[a-zA-Z]+|[\\{}]", "", text).strip()
+
+    panels = []
+    for ax in fig.axes:
+        title, x, y = words(ax.get_title()), words(ax.get_xlabel()), words(ax.get_ylabel())
+        if title or x or y:
+            axes = f" ({y or 'value'} against {x})" if x else (f" ({y})" if y else "")
+            panels.append((title or "a panel") + axes)
+    suptitle = words(fig._suptitle.get_text()) if getattr(fig, "_suptitle", None) else ""
+    body = "; ".join(panels) or "a picture without titles"
+    return f"Figure: {suptitle + ': ' if suptitle else ''}{body}."
 
 
 def figure_to_png(fig, dpi=None) -> bytes:
@@ -54,13 +79,20 @@ def figure_to_png(fig, dpi=None) -> bytes:
     return buffer.getvalue()
 
 
-def compress_png(png: bytes, colors=64) -> bytes:
-    """Re-encode a PNG with a palette of `colors` colours: about 3x smaller for line plots."""
-    from PIL import Image
+def compress_png(png: bytes, colors=64, description="") -> bytes:
+    """Re-encode a PNG with a palette of `colors` colours (about 3x smaller for line plots), keeping its resolution;
+    a description is stored as the PNG's Description text (the website uses it as the image's alt text)."""
+    from PIL import Image, PngImagePlugin
 
-    image = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=colors)
+    original = Image.open(io.BytesIO(png))
+    image = original.convert("RGB").quantize(colors=colors)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    extra = {"dpi": original.info["dpi"]} if "dpi" in original.info else {}  # keep the resolution (pHYs)
+    if description:
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("Description", description)
+        extra["pnginfo"] = info
+    image.save(buffer, format="PNG", optimize=True, **extra)
     return buffer.getvalue()
 
 

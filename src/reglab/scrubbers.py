@@ -40,29 +40,41 @@ class Scrubber:
     def nbytes(self) -> int:
         return len(self.to_html().encode())
 
+    def alt(self, index) -> str:
+        """The image's alt text: a sentence naming the figure and the slider's value."""
+        return f"{self.title or 'Figure'}, drawn for {self.name} = {self.labels[index]}."
+
     def to_html(self) -> str:
-        """Self-contained HTML: a range input, a readout and an image; no external file is requested."""
+        """Self-contained HTML: a readout of fixed width above a range input, and an image; nothing is fetched."""
         uris = ["data:image/png;base64," + base64.b64encode(f).decode() for f in self.frames]
         uid = "scrub-" + hashlib.sha1("".join(uris).encode()).hexdigest()[:10]
         name, title = html.escape(self.name), html.escape(self.title)
+        label = html.escape(self.labels[self.start])
+        width = max(len(text) for text in self.labels) + 1  # in ch: the slider never moves when the label changes
+        alts = [self.alt(i) for i in range(len(self.labels))]
+        texts = [f"{self.name} = {text}" for text in self.labels]
         return f"""<div class="reglab-scrubber" id="{uid}">
 <p style="margin:0"><b>{title}</b></p>
-<label>{name} = <output id="{uid}-out">{html.escape(self.labels[self.start])}</output>
+<label for="{uid}-range">{name} = <output id="{uid}-out" for="{uid}-range" class="reglab-scrubber-value"
+ style="display:inline-block;min-width:{width}ch">{label}</output></label>
 <input type="range" id="{uid}-range" min="0" max="{len(uris) - 1}" step="1" value="{self.start}"
- aria-label="{name}" style="width:60%;vertical-align:middle"></label><br>
-<img id="{uid}-img" src="{uris[self.start]}" alt="{title}, {name} = {html.escape(self.labels[self.start])}"
- style="max-width:100%">
+ aria-valuetext="{html.escape(texts[self.start])}" style="display:block;width:100%;max-width:36rem">
+<img id="{uid}-img" src="{uris[self.start]}" alt="{html.escape(alts[self.start])}"
+ style="display:block;max-width:100%;height:auto">
 <script>
 (function () {{
   var frames = {json.dumps(uris)};
   var labels = {json.dumps(self.labels)};
+  var alts = {json.dumps(alts)};
+  var texts = {json.dumps(texts)};
   var range = document.getElementById("{uid}-range");
   var img = document.getElementById("{uid}-img");
   var out = document.getElementById("{uid}-out");
   range.addEventListener("input", function () {{
     img.src = frames[range.value];
     out.textContent = labels[range.value];
-    img.alt = "{title}, {name} = " + labels[range.value];
+    img.alt = alts[range.value];
+    range.setAttribute("aria-valuetext", texts[range.value]);
   }});
 }})();
 </script>

@@ -1,0 +1,173 @@
+"""Sphinx extension: the website as readers use it (solutions labelled and kept out of search, lighter pages).
+
+- Code cells tagged `solution` are labelled "Show solution" / "Hide solution" instead of "Show code cell content".
+- Solutions (cells tagged `solution`, dropdown admonitions) are left out of the search index; the search page gets its
+  result snippets from `_static/reglab-search-text.js` (text without solutions), so snippets work from file:// too.
+- MathJax loads its TeX input and HTML output as components instead of the 1.2 MB bundle with a context menu.
+- Figures in cell outputs get a sentence as alt text (the PNG's Description, else a generic sentence), not a path.
+- After the build, each page loses the 1.5 MB Font Awesome script (the theme's CSS already draws the icons from its
+  web fonts, subset to the icons used) and the saved widget state (the live widgets are removed from the website);
+  non-search pages lose the search-as-you-type scripts; collapsible cells are named by their visible label; the
+  citation lists lose ARIA roles axe-core rejects.
+"""
+
+import copy
+import json
+import re
+from pathlib import Path
+
+from docutils import nodes
+
+SOLUTION_CLASS = "tag_solution"
+SEARCH_TEXT = "reglab-search-text.js"
+FONT_AWESOME = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+WIDGET_STATE = re.compile(r'\s*<script type="application/vnd\.jupyter\.widget-state\+json">.*?</script>', re.S)
+HIDDEN_NAME = '<summary aria-label="Toggle hidden content">'
+# Scripts for the theme's search-as-you-type (off here): only the search page needs Sphinx's search tools.
+SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools|_static/language_data|searchindex)\.js"></script>')
+DESIGN_CSS = re.compile(r'\s*<link rel="stylesheet" type="text/css" href="[^"]*_static/sphinx-design\.min\.css[^"]*" />')
+# docutils marks a citation list role="list" with role="doc-biblioentry" items, which axe-core rejects.
+CITATION_ROLES = (('<div role="list" class="citation-list">', '<div class="citation-list">'),
+                  (' role="doc-biblioentry"', ''))
+ICON_CLASS = re.compile(r'\bfa-[a-z0-9-]+')
+FIGURE_ALT = "A figure drawn by the code cell above."
+
+
+def slim_mathjax(app, config):
+    """Load MathJax's TeX input and HTML output only, without its 430 kB context menu (saves 0.4 MB per page)."""
+    if config.mathjax_path == "mathjax/tex-chtml.js":  # the bundled copy from sphinx-mathjax-offline
+        config.mathjax_path = "mathjax/startup.js"
+        settings = dict(config.mathjax3_config or {})
+        settings["loader"] = {"load": ["core", "input/tex", "output/chtml", "a11y/assistive-mml"]}
+        config.mathjax3_config = settings
+
+
+def is_solution(node) -> bool:
+    """A cell tagged `solution` or a dropdown admonition (a written solution)."""
+    classes = node.get("classes", []) if isinstance(node, nodes.Element) else []
+    return SOLUTION_CLASS in classes or ("dropdown" in classes and isinstance(node, nodes.Admonition))
+
+
+def label_solutions(app, doctree):
+    """Name the toggle of every solution cell "Solution" (myst-nb's default says "Show code cell content")."""
+    for node in doctree.findall(nodes.container):
+        if SOLUTION_CLASS not in node.get("classes", []):
+            continue
+        for inner in node.findall(lambda n: isinstance(n, nodes.Element) and "prompt_show" in n.attributes):
+            inner["prompt_show"], inner["prompt_hide"] = "Show solution", "Hide solution"
+        if "prompt_show" in node.attributes:
+            node["prompt_show"], node["prompt_hide"] = "Show solution", "Hide solution"
+
+
+def figure_alt_text(app, doctree, docname):
+    """Give every cell-output image a sentence as alt text: the PNG's Description (written by reglab.plotting), else a
+    generic sentence; never the file path docutils falls back to. Alt text set in cell metadata is kept."""
+    from PIL import Image
+
+    for node in doctree.findall(nodes.image):
+        if node.get("alt"):
+            continue
+        uri = node.get("candidates", {}).get("*") or node.get("uri", "")
+        path = Path(app.srcdir, uri)
+        description = ""
+        if path.suffix == ".png" and path.is_file():
+            with Image.open(path) as image:
+                description = getattr(image, "text", {}).get("Description", "").strip()
+        node["alt"] = description or FIGURE_ALT
+
+
+def without_solutions(doctree):
+    """A copy of the doctree with every solution removed."""
+    pruned = copy.deepcopy(doctree)
+    for node in list(pruned.findall(is_solution)):
+        if node.parent is not None:
+            node.parent.remove(node)
+    return pruned
+
+
+def patch_indexer(app):
+    """Index each page without its solutions and keep that text for the search snippets."""
+    builder = app.builder
+    if not hasattr(builder, "index_page"):
+        return
+    original = builder.index_page
+    app.env.reglab_search_text = {}
+
+    def index_page(pagename, doctree, title):
+        pruned = without_solutions(doctree)
+        for node in list(pruned.findall(nodes.raw)):  # scrubber scripts and HTML outputs
+            node.parent.remove(node)
+        app.env.reglab_search_text[pagename] = re.sub(r"\s+", " ", pruned.astext())
+        original(pagename, pruned, title)
+
+    builder.index_page = index_page
+
+
+def subset_icon_font(out, pages):
+    """Keep only the icons the pages name: in the theme's Font Awesome solid font (156 kB -> 2 kB) and its CSS."""
+    from fontTools import subset
+
+    css = (out / "_static" / "styles" / "pydata-sphinx-theme.css").read_text()
+    font = out / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2"
+    if not font.exists():
+        return
+    used = set()
+    for html in pages:
+        used.update(ICON_CLASS.findall(html))
+    codes = set()
+    for rule in re.finditer(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}', css):
+        if used & set(re.findall(r"fa-[a-z0-9-]+", rule.group(1))):
+            codes.add(int(rule.group(2), 16))
+    if not codes:
+        return
+    # The theme's stylesheet names every Font Awesome icon (about 100 kB of rules): keep the rules of the icons used.
+    def keep(rule):
+        return rule.group(0) if used & set(re.findall(r"fa-[a-z0-9-]+", rule.group(1))) else ""
+    css_path = out / "_static" / "styles" / "pydata-sphinx-theme.css"
+    css_path.write_text(re.sub(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\[0-9a-f]+"\}', keep, css))
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    face = subset.load_font(str(font), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codes)
+    subsetter.subset(face)
+    subset.save_font(face, str(font), options)
+
+
+def finish_pages(app, exception):
+    """Strip what no page needs and write the search snippets' text."""
+    if exception or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    text = getattr(app.env, "reglab_search_text", {})
+    (out / "_static" / SEARCH_TEXT).write_text("window.REGLAB_SEARCH_TEXT = " + json.dumps(text) + ";\n")
+    written = []
+    for page in out.rglob("*.html"):
+        html = page.read_text()
+        new = FONT_AWESOME.sub("", html)
+        new = WIDGET_STATE.sub("", new)
+        new = new.replace(HIDDEN_NAME, "<summary>")
+        for old, replacement in CITATION_ROLES:
+            new = new.replace(old, replacement)
+        if page.name != "search.html" and not app.config.html_theme_options.get("search_as_you_type"):
+            new = SEARCH_SCRIPTS.sub("", new)
+        if 'class="sd-' not in new:
+            new = DESIGN_CSS.sub("", new)
+        written.append(new)
+        if page.name == "search.html" and SEARCH_TEXT not in new:
+            new = new.replace("</head>", f'<script src="_static/{SEARCH_TEXT}"></script>\n</head>', 1)
+        if new != html:
+            page.write_text(new)
+    for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
+        (out / "_static" / "scripts" / name).unlink(missing_ok=True)
+    subset_icon_font(out, written + [(out / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text()])
+
+
+def setup(app):
+    app.connect("config-inited", slim_mathjax)
+    app.connect("doctree-read", label_solutions)
+    app.connect("doctree-resolved", figure_alt_text)
+    app.connect("builder-inited", patch_indexer)
+    app.connect("build-finished", finish_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": False}
