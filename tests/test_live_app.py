@@ -6,7 +6,7 @@ import time
 import ipywidgets
 import pytest
 
-from reglab import plotting, widgets
+from reglab import norms, plotting, widgets
 
 VALUES = list(range(12))
 
@@ -115,7 +115,7 @@ def test_sliders_follow_the_drag(make):
 
 def test_draw_result_of_the_toy_is_a_png_when_it_is_a_figure():
     slider = ipywidgets.SelectionSlider(options=[1, 2], value=1)
-    app = widgets.LiveApp({"p": slider}, lambda p: p, lambda p: plotting.plot_unit_ball(p), str, background=True)
+    app = widgets.LiveApp({"p": slider}, lambda p: p, lambda p: plotting.plot_unit_ball(norms.unit_ball(p), p), str, background=True)
     app.slider.value = 2
     assert app.wait(timeout=30)
     assert bytes(app.image.value).startswith(b"\x89PNG") and app.result == 2

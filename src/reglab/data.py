@@ -176,7 +176,7 @@ def rotate_images(X, degrees) -> np.ndarray:
 def add_pixel_noise(X, std, seed=0) -> np.ndarray:
     """Add Gaussian noise of the given std to every pixel and clip to [0, 1]."""
     images = _as_images(X)
-    std = _nonnegative(std, "std")
+    std = nonnegative(std, "std")
     noisy = images + std * rng_for(seed, "data.pixel_noise").standard_normal(images.shape)
     return np.clip(noisy, 0, 1).reshape(len(images), -1)
 
@@ -185,7 +185,7 @@ def perturb_digits(X, max_shift=1, max_degrees=10.0, noise=0.05, seed=0) -> np.n
     """One altered copy of each flattened 8x8 image: a random shift of up to max_shift pixels, a rotation of up to
     ±max_degrees and pixel noise of std `noise`."""
     images = _as_images(X).reshape(len(X), -1)
-    max_shift, max_degrees = int(_nonnegative(max_shift, "max_shift")), _nonnegative(max_degrees, "max_degrees")
+    max_shift, max_degrees = int(nonnegative(max_shift, "max_shift")), nonnegative(max_degrees, "max_degrees")
     rng = rng_for(seed, "data.perturb_digits")
     shifted = np.empty_like(images)
     moves = rng.integers(-max_shift, max_shift + 1, (len(images), 2))
