@@ -6,6 +6,10 @@ implementations can be checked against each other curve for curve.
 
 from __future__ import annotations
 
+import numbers
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
 import numpy as np
 import torch
 
@@ -117,13 +121,24 @@ def digits_mlp(drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), dropout="nn", gene
     return torch.nn.Sequential(*layers, torch.nn.Linear(width, 10))
 
 
+@contextmanager
+def one_thread():
+    """Run torch on one thread inside the block: small models train faster, and results do not depend on the core count."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def accuracy(model, split, seed=None) -> float:
     """Fraction of split classified correctly by model in its current mode (train or eval).
 
     In train mode nn.Dropout draws masks from torch's global generator: pass seed to draw them from a
     locally seeded one instead, so the result repeats (the caller's random state is left untouched).
     """
-    with torch.no_grad(), torch.random.fork_rng():
+    with torch.no_grad(), torch.random.fork_rng(), one_thread():
         if seed is not None:
             torch.manual_seed(seed)
         logits = model(torch.as_tensor(split.X, dtype=torch.float32))
@@ -135,12 +150,12 @@ def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), l
     """Full-batch Adam on cross-entropy; returns (model in eval mode, training losses per step).
 
     Every random draw (initial weights, nn.Dropout masks) happens inside torch.random.fork_rng() seeded with
-    seed: the run repeats exactly and the caller's global random state is left untouched.
+    seed, on one thread: the run repeats exactly and the caller's global random state is left untouched.
     """
     lr, num_steps = learning_rate(lr), positive_int(num_steps, "num_steps")
     X = torch.as_tensor(data.train.X, dtype=torch.float32)
     y = torch.as_tensor(data.train.y, dtype=torch.long)
-    with torch.random.fork_rng():
+    with torch.random.fork_rng(), one_thread():
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
         model = digits_mlp(drop_rates, hidden, dropout, generator)
@@ -154,3 +169,48 @@ def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), l
             optimizer.step()
             losses.append(loss.item())
     return model.eval(), np.array(losses)
+
+
+@dataclass
+class DigitsComparison:
+    """Final accuracies of digits MLPs, one row per setting and one column per seed, and the trained models."""
+
+    names: list
+    seeds: list
+    train_acc: np.ndarray
+    val_acc: np.ndarray
+    test_acc: np.ndarray
+    models: dict = field(repr=False)
+
+    def row(self, name) -> int:
+        """Row index of the setting called name."""
+        if name not in self.names:
+            raise ValueError(f"name must be one of {self.names}; got {name!r}")
+        return self.names.index(name)
+
+    def model(self, name, seed):
+        """The trained model (in eval mode) of setting name and seed."""
+        return self.models[name, seed]
+
+
+def compare_digits(data: Dataset, settings: dict, seeds=(0, 1, 2, 3, 4), progress=None, **train_kwargs):
+    """Train one digits MLP per (setting, seed); settings maps a name to drop_rates. Returns a DigitsComparison.
+
+    progress: optional wrapper of an iterable, such as tqdm, to show which run is training.
+    """
+    if not settings:
+        raise ValueError("settings must name at least one setting, e.g. {'dropout': (0.2, 0.5, 0.5)}")
+    seeds = list(seeds)
+    if not seeds or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in seeds):
+        raise ValueError(f"seeds must be a non-empty sequence of integers >= 0; got {seeds!r}")
+    runs = [(name, seed) for name in settings for seed in seeds]
+    shape = (len(settings), len(seeds))
+    scores = {split: np.empty(shape) for split in ("train", "val", "test")}
+    models = {}
+    for name, seed in (progress(runs, desc="training digits MLPs") if progress else runs):
+        model, _ = train_digits(data, drop_rates=settings[name], seed=seed, **train_kwargs)
+        models[name, seed] = model
+        i, j = list(settings).index(name), seeds.index(seed)
+        for split in scores:
+            scores[split][i, j] = accuracy(model, getattr(data, split))
+    return DigitsComparison(list(settings), seeds, scores["train"], scores["val"], scores["test"], models)

@@ -217,7 +217,7 @@ def weight_decay_explorer(task="regression", weight_decay=None, penalty="L2", da
 
 
 DROP_RATES = tuple(round(0.05 * i, 2) for i in range(19))   # 0, 0.05, ..., 0.9
-DROPOUT_SETTINGS = {"hidden": (48, 48), "activation": "relu", "lr": 0.03, "num_steps": 600, "record_every": 50}
+DROPOUT_SETTINGS = {"hidden": (48, 48), "activation": "relu", "lr": 0.03, "num_steps": 300, "record_every": 50}
 
 
 @dataclass
