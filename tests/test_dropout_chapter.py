@@ -65,8 +65,8 @@ def test_seed_study_chooses_on_validation_and_reports_the_test_gain():
     settings = dict(widgets.DROPOUT_SETTINGS, num_steps=30, record_every=30)
     seen = []
     study = studies.sweep_over_seeds(lambda seed: data.make_noisy_moons(label_noise=0.2, seed=seed), seeds=[0, 1],
-                                     drop_rates=[0.0, 0.5, (0.2, 0.5)], progress=lambda it, desc: seen.append(desc) or it,
-                                     **settings)
+                                     drop_rates=[0.0, 0.5, (0.2, 0.5)],
+                                     progress=lambda it, desc: seen.append(desc) or it, **settings)
     assert seen == ["one sweep per dataset"] and study.val_acc.shape == (2, 3)
     alone = train.sweep_classifier(data.make_noisy_moons(label_noise=0.2, seed=1), drop_rates=[0.0, 0.5, (0.2, 0.5)],
                                    seed=1, **settings)
@@ -179,11 +179,12 @@ def test_section_6_claims(notebook):
     (mean, spread), = numbers(r"test gain from dropout: ([\d.]+)% ± ([\d.]+)%", out)
     per_seed = numbers(r"([+-][\d.]+)%", out.split("seeds:")[1])
     assert len(per_seed) == 5 and min(per_seed) > 0 and mean > spread
-    assert f"by {min(per_seed):.1f} to {max(per_seed):.1f} points, {mean:.1f} ± {spread:.1f} on average" in prose(notebook)
+    text = prose(notebook)
+    assert f"by {min(per_seed):.1f} to {max(per_seed):.1f} points, {mean:.1f} ± {spread:.1f} on average" in text
     vals = numbers(r"validation ([\d.]+)%", out)
-    assert f"({vals[0]:.1f} % without, {vals[1]:.1f} % with dropout)" in prose(notebook)
-    (cost,), = [numbers(r"costs ([\d.]+) points", printed(notebook, 'model = comparison.model("dropout", seed=0)\neval'))]
-    assert f"drops by about {round(cost)} points" in prose(notebook)
+    assert f"({vals[0]:.1f} % without, {vals[1]:.1f} % with dropout)" in text
+    (cost,) = numbers(r"costs ([\d.]+) points", printed(notebook, 'model = comparison.model("dropout", seed=0)\neval'))
+    assert f"drops by about {round(cost)} points" in text
 
 
 def test_section_7_claims(notebook):

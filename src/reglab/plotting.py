@@ -427,7 +427,7 @@ def _unit_positions(layer_sizes):
 
 
 def plot_network(layer_sizes, masks=None, ax=None, title=None):
-    """A fully connected network; with masks (0/1, one per layer but the output), dropped units are hollow and cut off."""
+    """A fully connected network; with masks (0/1, one per layer but the output) dropped units are hollow, cut off."""
     from matplotlib.collections import LineCollection
 
     sizes = [int(n) for n in layer_sizes]

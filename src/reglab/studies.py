@@ -1,4 +1,4 @@
-"""One classifier sweep repeated over datasets drawn with different seeds: choose on validation, report test (Chapter 3).
+"""A classifier sweep repeated over datasets drawn with different seeds: choose on validation, test once (Chapter 3).
 
 A setting is chosen per seed on the validation split; the test split is then read once, for the chosen setting
 and for a fixed baseline, so a claimed gain comes with its seed-to-seed spread.
@@ -56,5 +56,6 @@ def sweep_over_seeds(make_data, seeds=(0, 1, 2, 3, 4), progress=None, **sweep_kw
         raise ValueError(f"seeds must be a non-empty sequence of integers >= 0; got {seeds!r}")
     sweeps = [train.sweep_classifier(make_data(seed), seed=seed, **sweep_kwargs)
               for seed in (progress(seeds, desc="one sweep per dataset") if progress else seeds)]
-    finals = {name: np.array([getattr(s, name)[:, -1] for s in sweeps]) for name in ("train_acc", "val_acc", "test_acc")}
+    finals = {name: np.array([getattr(s, name)[:, -1] for s in sweeps])
+              for name in ("train_acc", "val_acc", "test_acc")}
     return SeedStudy(seeds, finals["train_acc"], finals["val_acc"], finals["test_acc"], sweeps)

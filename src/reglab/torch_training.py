@@ -123,7 +123,7 @@ def digits_mlp(drop_rates=(0.0, 0.0, 0.0), hidden=(256, 256), dropout="nn", gene
 
 @contextmanager
 def one_thread():
-    """Run torch on one thread inside the block: small models train faster, and results do not depend on the core count."""
+    """Torch on one thread inside the block: small models train faster, and results do not depend on the cores."""
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
