@@ -12,7 +12,7 @@ from reglab.rendering import COLORS, BookFigure, house_style
 
 __all__ = ["lambda_label", "new_axes", "p_label", "plot_classifier_run", "plot_constrained_minimum", "plot_curves",
            "plot_decision_boundaries", "plot_decision_boundary", "plot_l1_vs_l2_geometry", "plot_loss_curves",
-           "plot_message", "plot_norm_ratios", "plot_priors", "plot_regression_run", "plot_shrinkage", "plot_sparsity",
+           "plot_message", "plot_network", "plot_norm_ratios", "plot_thinned_networks", "plot_priors", "plot_regression_run", "plot_shrinkage", "plot_sparsity",
            "plot_tradeoff", "plot_uncertainty", "plot_unit_ball", "plot_unit_balls", "update_classifier_run",
            "update_regression_run"]
 
@@ -640,4 +640,51 @@ def update_init_view(fig, scales):
     parts["grad"].set_data(layers, np.clip(scales.grad_var, *DEPTH_LIMITS))
     parts["act_title"].set_text(f"Activations: layer {scales.depth} variance {scales.activation_var[-1]:.2g}")
     parts["grad_title"].set_text(f"Gradients: layer 1 mean square {scales.grad_var[0]:.2g}")
+    return fig
+
+
+def _unit_positions(layer_sizes):
+    """(x, y) of every unit, layer by layer, each layer centred vertically."""
+    top = max(layer_sizes)
+    return [np.column_stack([np.full(n, float(i)), (top - 1) / 2 - np.arange(n) + (n - 1) / 2])
+            for i, n in enumerate(layer_sizes)]
+
+
+def plot_network(layer_sizes, masks=None, ax=None, title=None):
+    """A fully connected network; with masks (0/1, one per layer but the output) dropped units are hollow, cut off."""
+    from matplotlib.collections import LineCollection
+
+    sizes = [int(n) for n in layer_sizes]
+    kept = [np.ones(n, dtype=bool) for n in sizes]
+    if masks is not None:
+        if len(masks) != len(sizes) - 1:
+            raise ValueError(f"masks needs one mask per layer except the output ({len(sizes) - 1}); got {len(masks)}")
+        for layer, mask in enumerate(masks):
+            mask = np.asarray(mask).ravel()
+            if mask.shape != (sizes[layer],):
+                raise ValueError(f"masks[{layer}] must have {sizes[layer]} entries; got {mask.shape[0]}")
+            kept[layer] = mask != 0
+    fig, ax = new_axes(ax, figsize=(3.6, 3.2))
+    where = _unit_positions(sizes)
+    edges = [(where[i][a], where[i + 1][b]) for i in range(len(sizes) - 1)
+             for a in np.flatnonzero(kept[i]) for b in np.flatnonzero(kept[i + 1])]
+    with house_style():
+        ax.add_collection(LineCollection(edges, colors="0.45", linewidths=0.7, zorder=1))
+        for xy, on in zip(where, kept):
+            ax.scatter(*xy[on].T, s=110, c=COLORS[0], edgecolors="k", zorder=2)
+            ax.scatter(*xy[~on].T, s=110, c="white", edgecolors="0.6", linestyle="--", zorder=2)
+        ax.set(xticks=range(len(sizes)), yticks=[], xlim=(-0.4, len(sizes) - 0.6), ylim=(-0.8, max(sizes) - 0.2),
+               xlabel="layer (input → output)", ylabel="units",
+               title=title or ("full network" if masks is None else f"thinned: {sum(map(np.sum, kept))} units"))
+        ax.grid(False)
+        ax.spines[["left", "bottom"]].set_visible(False)
+    return fig
+
+
+def plot_thinned_networks(layer_sizes, mask_sets):
+    """The full network beside one thinned network per set of masks (the sub-networks dropout trains)."""
+    fig, axes = new_axes(figsize=(3.4 * (len(mask_sets) + 1), 3.2), ncols=len(mask_sets) + 1)
+    plot_network(layer_sizes, ax=axes[0])
+    for number, (ax, masks) in enumerate(zip(axes[1:], mask_sets), start=1):
+        plot_network(layer_sizes, masks, ax=ax, title=f"thinned network {number}")
     return fig

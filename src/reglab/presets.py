@@ -24,7 +24,7 @@ CLASSIFIER_SETTINGS = {"hidden_sizes": (32, 32), "activation": "tanh", "lr": 0.0
 DROP_RATE_CHOICES = tuple(round(0.05 * i, 2) for i in range(19))   # 0, 0.05, ..., 0.9
 DEFAULT_DROP_RATE = 0.5
 # Arguments of train.train_classifier / sweep_classifier for the dropout explorer (Chapter 3).
-DROPOUT_SETTINGS = {"hidden_sizes": (48, 48), "activation": "relu", "lr": 0.03, "num_epochs": 600,
+DROPOUT_SETTINGS = {"hidden_sizes": (48, 48), "activation": "relu", "lr": 0.03, "num_epochs": 300,
                     "record_every": 50}
 
 TASKS = ("regression", "classification", "dropout")

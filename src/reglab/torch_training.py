@@ -6,7 +6,9 @@ implementations can be checked against each other curve for curve.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import numbers
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -19,7 +21,7 @@ from reglab._validate import seed as check_seed
 from reglab.data import Dataset, Split
 from reglab.train import RegressionRun, _first_divergence, minibatches
 
-__all__ = ["DigitsRun", "DropoutLayer", "OPTIMIZERS", "STYLES", "accuracy", "digits_mlp", "make_optimizer",
+__all__ = ["DigitsComparison", "DigitsRun", "DropoutLayer", "compare_digits", "OPTIMIZERS", "STYLES", "accuracy", "digits_mlp", "make_optimizer",
            "train_digits", "train_linear_regression_torch"]
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
@@ -140,6 +142,17 @@ def digits_mlp(drop_rates=(0.0, 0.0, 0.0), hidden_sizes=(256, 256), dropout="nn"
     return torch.nn.Sequential(*layers, torch.nn.Linear(width, 10))
 
 
+@contextmanager
+def one_thread():
+    """Torch on one thread inside the block: small models train faster, and results do not depend on the cores."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def accuracy(model, split, seed=None) -> float:
     """Fraction of split classified correctly by model in its current mode (train or eval).
 
@@ -157,7 +170,7 @@ def accuracy(model, split, seed=None) -> float:
                          f"{linears[0].in_features}")
     if linears:
         class_labels(split.y, "split.y", linears[-1].out_features)
-    with torch.no_grad(), torch.random.fork_rng():
+    with torch.no_grad(), torch.random.fork_rng(), one_thread():
         if seed is not None:
             torch.manual_seed(seed)
         logits = model(torch.as_tensor(split.X, dtype=torch.float32))
@@ -177,7 +190,7 @@ def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden_sizes=(256, 2
     """Full-batch Adam on cross-entropy (one step is one epoch); returns the model in eval mode and its losses.
 
     Every random draw (initial weights, nn.Dropout masks) happens inside torch.random.fork_rng() seeded with
-    seed: the run repeats exactly and the caller's global random state is left untouched.
+    seed, on one thread: the run repeats exactly and the caller's global random state is left untouched.
     """
     lr, num_epochs = learning_rate(lr), positive_int(num_epochs, "num_epochs")
     if not isinstance(data, Dataset):
@@ -191,7 +204,7 @@ def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden_sizes=(256, 2
     check_seed(seed)
     X = torch.as_tensor(data.train.X, dtype=torch.float32)
     y = torch.as_tensor(data.train.y, dtype=torch.long)
-    with torch.random.fork_rng():
+    with torch.random.fork_rng(), one_thread():
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
         model = digits_mlp(drop_rates, hidden_sizes, dropout, generator)
@@ -205,3 +218,48 @@ def train_digits(data: Dataset, drop_rates=(0.0, 0.0, 0.0), hidden_sizes=(256, 2
             optimizer.step()
             losses.append(loss.item())
     return DigitsRun(model.eval(), np.array(losses))
+
+
+@dataclass
+class DigitsComparison:
+    """Final accuracies of digits MLPs, one row per setting and one column per seed, and the trained models."""
+
+    names: list
+    seeds: list
+    train_acc: np.ndarray
+    val_acc: np.ndarray
+    test_acc: np.ndarray
+    models: dict = field(repr=False)
+
+    def row(self, name) -> int:
+        """Row index of the setting called name."""
+        if name not in self.names:
+            raise ValueError(f"name must be one of {self.names}; got {name!r}")
+        return self.names.index(name)
+
+    def model(self, name, seed):
+        """The trained model (in eval mode) of setting name and seed."""
+        return self.models[name, seed]
+
+
+def compare_digits(data: Dataset, settings: dict, seeds=(0, 1, 2, 3, 4), progress=None, **train_kwargs):
+    """Train one digits MLP per (setting, seed); settings maps a name to drop_rates. Returns a DigitsComparison.
+
+    progress: optional wrapper of an iterable, such as tqdm, to show which run is training.
+    """
+    if not settings:
+        raise ValueError("settings must name at least one setting, e.g. {'dropout': (0.2, 0.5, 0.5)}")
+    seeds = list(seeds)
+    if not seeds or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in seeds):
+        raise ValueError(f"seeds must be a non-empty sequence of integers >= 0; got {seeds!r}")
+    runs = [(name, seed) for name in settings for seed in seeds]
+    shape = (len(settings), len(seeds))
+    scores = {split: np.empty(shape) for split in ("train", "val", "test")}
+    models = {}
+    for name, seed in (progress(runs, desc="training digits MLPs") if progress else runs):
+        model = train_digits(data, drop_rates=settings[name], seed=seed, **train_kwargs).model
+        models[name, seed] = model
+        i, j = list(settings).index(name), seeds.index(seed)
+        for split in scores:
+            scores[split][i, j] = accuracy(model, getattr(data, split))
+    return DigitsComparison(list(settings), seeds, scores["train"], scores["val"], scores["test"], models)
