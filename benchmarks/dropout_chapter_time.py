@@ -5,6 +5,8 @@ The cells run in order in this process (as a kernel would run them). On a shared
 the load average printed alongside; CPU time is the better guide to what an idle 2-core machine takes.
 """
 
+import contextlib
+import io
 import os
 import time
 from pathlib import Path
@@ -30,7 +32,8 @@ def main():
             continue
         source = "\n".join(line for line in cell.source.splitlines() if not line.startswith("%"))
         wall, cpu = time.perf_counter(), time.process_time()
-        exec(compile(source, f"cell {index}", "exec"), namespace)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            exec(compile(source, f"cell {index}", "exec"), namespace)  # the cell's own prints are not shown
         rows.append((time.perf_counter() - wall, time.process_time() - cpu, index, cell.source))
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     print(f"load average after: {load_average()}\n\nslowest cells (wall, CPU, progress bar?):")
