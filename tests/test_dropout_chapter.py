@@ -47,7 +47,7 @@ def test_thinned_networks_figure_shows_the_full_net_and_each_mask_set():
     mask_sets = [[dropout.bernoulli_mask(n, 0.5, rng=rng) for n in (4, 6, 6)] for _ in range(2)]
     fig = plotting.plot_thinned_networks((4, 6, 6, 1), mask_sets)
     assert [ax.get_title() for ax in fig.axes] == ["full network", "thinned network 1", "thinned network 2"]
-    assert plotting.figure_to_png(fig).startswith(b"\x89PNG")
+    assert rendering.figure_to_png(fig).startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize("masks, fragment", [
@@ -86,7 +86,7 @@ def test_seed_study_chooses_on_validation_and_reports_the_test_gain():
 def test_digits_comparison_is_seeded_single_threaded_and_keeps_its_models():
     digits = data.load_digits_split(seed=0)
     threads = torch.get_num_threads()
-    kwargs = dict(hidden=(16, 16), num_steps=5)
+    kwargs = dict(hidden_sizes=(16, 16), num_epochs=5)
     first = tt.compare_digits(digits, {"none": (0.0, 0.0, 0.0), "dropout": (0.2, 0.5, 0.5)}, seeds=[0, 1], **kwargs)
     again = tt.compare_digits(digits, {"dropout": (0.2, 0.5, 0.5)}, seeds=[1], **kwargs)
     assert torch.get_num_threads() == threads, "the caller's thread count is restored"
@@ -198,7 +198,7 @@ def test_section_7_claims(notebook):
 
 
 def test_section_8_claims(notebook):
-    out = printed(notebook, "weights = by_rate.model")
+    out = printed(notebook, "weights = by_rate[rates.index(0.5)].params")
     rows = numbers(r"K = +(\d+): mean \|MC average - weight scaling\| = ([\d.]+), same class ([\d.]+)%", out)
     gaps = [gap for _, gap, _ in rows]
     assert gaps == sorted(gaps, reverse=True) and abs(gaps[-1] - 0.035) <= 0.005 and abs(gaps[-2] - 0.035) <= 0.005

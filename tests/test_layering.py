@@ -19,7 +19,7 @@ LAYERS = {
     "_validate": 1, "_random": 1,                                # argument checks, seeded streams
     "norms": 2, "data": 2, "models": 2, "dropout": 2, "train": 2, "torch_training": 2, "three_layer_net": 2,
     "gradcheck": 2, "planted_bugs": 2, "priors": 2, "capacity": 2, "initialisation": 2, "early_stopping": 2,
-    "normalisation": 2, "softmax": 2,                          # computing: no screens
+    "normalisation": 2, "softmax": 2, "studies": 2,                          # computing: no screens
     "presets": 3,                                                # the explorers' settings and data
     "rendering": 4,                                              # house style, figure -> PNG, blitting
     "plotting": 5,                                               # draws results of layer 2
