@@ -6,6 +6,7 @@ batched computation: each step is a (K, d) matrix update instead of K separate P
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -294,8 +295,7 @@ class ClassifierRun:
 
     Curves are recorded every few epochs with dropout off (eval mode), except masked_loss: the training loss
     under that epoch's dropout masks, the noisy quantity the optimizer actually sees. params keep a model axis
-    of length 1, so every reglab.models function applies to them. For 2-D inputs, grid_probs is the predicted
-    probability of class 1 at the final parameters over grid × grid (rows follow the second feature).
+    of length 1, so every reglab.models function applies to them.
     """
 
     weight_decay: float
@@ -313,13 +313,25 @@ class ClassifierRun:
     w_norm: np.ndarray
     params: list
     failure: str | None = None
-    grid: np.ndarray | None = None
-    grid_probs: np.ndarray | None = None
 
     @property
     def hidden_sizes(self) -> tuple:
         """Widths of the hidden layers."""
         return tuple(W.shape[-1] for W, _ in self.params[:-1])
+
+    @property
+    def grid(self) -> np.ndarray | None:
+        """Coordinates of the square grid over the plane on which grid_probs is computed (2-D inputs only)."""
+        return models.PLANE_GRID if self.params[0][0].shape[-2] == 2 else None
+
+    @functools.cached_property
+    def grid_probs(self) -> np.ndarray | None:
+        """Probability of class 1 over grid × grid (rows follow the second feature), computed once when asked."""
+        if self.grid is None:
+            return None
+        with np.errstate(over="ignore", invalid="ignore"):
+            probs = models.predict_proba(self.params, models.plane_points(self.grid), self.activation)[0]
+        return probs.reshape(len(self.grid), len(self.grid))
 
 
 @dataclass
@@ -344,8 +356,6 @@ class ClassifierSweep:
     w_norm: np.ndarray
     params: list
     failures: list
-    grid: np.ndarray | None = None
-    grid_probs: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.weight_decays)
@@ -357,7 +367,7 @@ class ClassifierSweep:
                                                       "train_acc", "val_acc", "test_acc", "w_norm")]
         return ClassifierRun(float(self.weight_decays[k]), float(self.l1s[k]), self.drop_rates[k], self.activation,
                              self.epochs, *curves, [(W[k:k + 1], b[k:k + 1]) for W, b in self.params],
-                             self.failures[k], self.grid, None if self.grid_probs is None else self.grid_probs[k])
+                             self.failures[k])
 
     def __iter__(self):
         return (self[k] for k in range(len(self)))
@@ -471,15 +481,9 @@ def sweep_classifier(data: Dataset, weight_decays=(0.0,), l1s=None, drop_rates=N
     failures = [None if step < 0 else f"training diverged by epoch {recorded[step]}: the loss became infinite, NaN "
                 f"or over {DIVERGENCE_FACTOR:.0e} times its starting value. Lower lr or weight_decay."
                 for step in _first_divergence(curves["train"])]
-    grid = grid_probs = None
-    if X.shape[1] == 2:     # a 2-D problem: its decision boundary can be drawn
-        grid = models.PLANE_GRID
-        with np.errstate(over="ignore", invalid="ignore"):
-            grid_probs = models.predict_proba(params, models.plane_points(grid), activation).reshape(
-                K, len(grid), len(grid))
     return ClassifierSweep(weight_decays, l1s, drop_rates, activation, np.array(recorded), curves["train"],
                            curves["masked"], curves["val"], curves["test"], curves["train_acc"], curves["val_acc"],
-                           curves["test_acc"], curves["norm"], params, failures, grid, grid_probs)
+                           curves["test_acc"], curves["norm"], params, failures)
 
 
 def train_classifier(data: Dataset, weight_decay=0.0, l1=0.0, drop_rate=0.0, drop_rates=None, hidden_sizes=(32, 32),
