@@ -57,17 +57,17 @@ def test_neighbours_are_prefetched_first_in_the_direction_of_the_move():
     update = SlowToy(0.0)
     app = toy_app(update, prefetch=2)
     assert app.wait(timeout=10, prefetched=True)
-    assert update.computed == [0, 1], "at start: the initial value and its right neighbour"
+    assert update.computed == [0, 1, 2, 3], "at start: the initial value and three to its right (none to its left)"
     app.slider.value = 5
     assert app.wait(timeout=10, prefetched=True)
-    assert update.computed[2:] == [5, 6, 4, 7, 3]
-    app.slider.value = 4
+    assert update.computed[4:] == [5, 6, 7, 4, 8], "ahead +1, +2, then behind -1, ahead +3; -2 (3) is known"
+    app.slider.value = 4                     # moving left now: 3, 2, 1 ahead and 5, 6 behind are all known
+    app.slider.value = 3
     assert app.wait(timeout=10, prefetched=True)
-    assert update.computed[7:] == [2], "moving left: 3 and 5 are known, then 2 (6 too)"
-    before = len(update.computed)
-    app.slider.value = 3                     # prefetched: served from the frame cache, no computation
-    assert app.wait(timeout=10)
-    assert bytes(app.image.value) == b"frame 3" and 3 not in update.computed[before:]
+    assert bytes(app.image.value) == b"frame 3" and update.computed[9:] == [], "served from the frame cache"
+    app.slider.value = 9
+    assert app.wait(timeout=10, prefetched=True)
+    assert update.computed[9:] == [9, 10, 11], "ahead +1, +2, then behind (8 known), +3 is off the end"
 
 
 def test_without_a_kernel_a_move_is_served_before_the_assignment_returns():
@@ -95,7 +95,7 @@ def test_a_failing_update_in_the_worker_is_reported_and_the_app_keeps_serving():
 def test_a_frame_does_not_depend_on_what_was_prefetched_before_it():
     direct = widgets.dropout_explorer(drop_rate=0.6)
     served = widgets.dropout_explorer(drop_rate=0.5)
-    served.prefetch = 1
+    served.prefetch = 0                     # only the next value ahead: 0.55, then 0.65
     served.serve_in_background()            # as in a notebook: 0.55 is prefetched, then served from the cache
     for value in (0.55, 0.6):
         served.slider.value = value

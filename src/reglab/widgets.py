@@ -49,7 +49,8 @@ class LiveApp:
 
     In a kernel (or with background=True) a worker thread serves the moves: while it computes, newer values replace
     older pending ones (the last value is always the one drawn), and when idle it computes the frames of the
-    `prefetch` nearest slider values on each side, so the next step is usually ready. A value's frame never
+    `prefetch` + 1 next slider values in the direction of the last move and `prefetch` behind, so the next step is
+    usually ready. A value's frame never
     depends on what was computed before it. Without a kernel (tests), a move is served before the assignment returns.
     """
 
@@ -64,7 +65,8 @@ class LiveApp:
         self.widget = widgets.VBox([*self.controls.values(), self.image, self.status])
         self._render_lock = threading.Lock()          # one figure, drawn by one thread at a time
         self._wake = threading.Condition()
-        self._pending, self._serving, self._todo, self._worker, self._last_index = None, False, [], None, None
+        self._pending, self._todo, self._worker, self._last_index = None, [], None, None
+        self._serving = self._prefetching = False
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.show()
@@ -76,7 +78,7 @@ class LiveApp:
         if self._worker is None:
             self._worker = threading.Thread(target=self._work, name="reglab-live-app", daemon=True)
             self._worker.start()
-            self._plan_prefetch(self.values(), depth=min(1, self.prefetch))
+            self._plan_prefetch(self.values(), depth=self.prefetch)
         return self
 
     @property
@@ -148,7 +150,7 @@ class LiveApp:
         """Block until the picture shows the controls' values (and, if prefetched, the prefetching is done)."""
         with self._wake:
             return self._wake.wait_for(lambda: self._pending is None and not self._serving
-                                       and not (prefetched and self._todo), timeout)
+                                       and not (prefetched and (self._todo or self._prefetching)), timeout)
 
     def _work(self):
         while True:
@@ -156,7 +158,7 @@ class LiveApp:
                 self._wake.wait_for(lambda: self._pending is not None or self._todo)
                 values, self._pending = self._pending, None
                 job = self._todo.pop(0) if values is None else None
-                self._serving = values is not None
+                self._serving, self._prefetching = values is not None, values is None
             try:
                 if values is not None:
                     self._paint(values)
@@ -167,11 +169,14 @@ class LiveApp:
                 self.status.value = f"<b style='color:#d62728'>Error:</b> {html.escape(repr(err))}"
             finally:
                 with self._wake:
-                    self._serving = False
+                    self._serving = self._prefetching = False
                     self._wake.notify_all()
 
     def _plan_prefetch(self, values, depth):
-        """Queue the frames of the nearest slider values, first in the direction of the last move."""
+        """Queue the frames of nearby slider values: depth + 1 ahead in the direction of the last move, depth behind.
+
+        Ahead comes first ([+1, +2, -1, +3, -2] for depth 2), so a reader stepping on finds the next two ready.
+        """
         name, control = next(iter(self.controls.items()))
         options = list(getattr(control, "_options_values", ()))  # a selection slider's values, in order
         if values[name] not in options:
@@ -179,8 +184,9 @@ class LiveApp:
         here = options.index(values[name])
         step = -1 if self._last_index is not None and here < self._last_index else 1
         self._last_index = here
-        order = [here + sign * step * distance for distance in range(1, depth + 1) for sign in (1, -1)]
-        todo = [{**values, name: options[i]} for i in order if 0 <= i < len(options)]
+        ranked = sorted([(d, here + step * d) for d in range(1, depth + 2)]
+                        + [(d + 1.5, here - step * d) for d in range(1, depth + 1)])
+        todo = [{**values, name: options[i]} for _, i in ranked if 0 <= i < len(options)]
         with self._wake:
             self._todo = [v for v in todo if tuple(v.items()) not in self.frames]
             self._wake.notify_all()
