@@ -300,7 +300,7 @@ class BlitFigure:
         width, height = canvas.get_width_height()
         image = Image.frombuffer("RGBA", (width, height), bytes(canvas.buffer_rgba()), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="PNG", compress_level=1)
+        image.convert("RGB").save(buffer, format="PNG", compress_level=1, dpi=(self.fig.dpi,) * 2)  # states its DPI
         return buffer.getvalue()
 
 
