@@ -230,9 +230,9 @@ def open_page(browser, base, name, viewport, **options):
     return context, page, watch
 
 
-def shot(page, name, viewport, what):
+def shot(page, name, viewport, what, full_page=False):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name.replace('/', '__')}--{what}-{viewport}.png", full_page=False)
+    page.screenshot(path=SHOTS / f"{name.replace('/', '__')}--{what}-{viewport}.png", full_page=full_page)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -279,7 +279,7 @@ def test_no_page_is_wider_than_the_screen(browser, server, viewport):
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > VIEWPORTS[viewport]["width"]:
                 wide[name] = width
-                shot(page, name, viewport, "too-wide")
+            shot(page, name, viewport, "page", full_page=True)
     finally:
         context.close()
     assert not wide, f"pages wider than the {VIEWPORTS[viewport]['width']} px screen: {wide}"
