@@ -51,7 +51,7 @@
     var boxes = document.querySelectorAll("article pre, article .cell_output, article .output, article table, " +
                                           "article mjx-container[display='true'], article .reglab-scrubber");
     Array.prototype.forEach.call(boxes, function (box) {
-      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
       }
     });
