@@ -182,10 +182,12 @@ def test_lambda_chosen_on_test():
 
 def test_best_setting_of_a_classifier_sweep():
     values = np.array([0.0, 0.01, 0.1])
-    sweep = sweep_with(train_acc=[1.0, 0.95, 0.8], test_acc=[0.8, 0.9, 0.85])
-    assert checks.check_best_setting(0.01, values, sweep, exercise="Exercise 6")
-    fails_with(checks.check_best_setting, 0.0, values, sweep, exercise="Exercise 6", hint="*training* data")
-    fails_with(checks.check_best_setting, 0.1, values, sweep, exercise="Exercise 6", hint="final value")
+    sweep = sweep_with(train_acc=[1.0, 0.95, 0.8], val_acc=[0.8, 0.9, 0.85], test_acc=[0.8, 0.84, 0.86])
+    assert checks.check_best_setting(0.01, values, sweep, exercise="Exercise 5")
+    fails_with(checks.check_best_setting, 0.0, values, sweep, exercise="Exercise 5", hint="*training* data")
+    fails_with(checks.check_best_setting, 0.1, values, sweep, exercise="Exercise 5", hint="final value")
+    with pytest.raises(ValueError, match="never on test data"):
+        checks.check_best_setting(0.1, values, sweep, exercise="Exercise 5", metric="test_acc")
 
 
 def test_lambda_chosen_on_validation_over_seeds():

@@ -333,14 +333,17 @@ def check_lambda_chosen_on_test(lambda_on_test, lambdas, sweep) -> Passed:
     return Passed("Exercise 4", f"peeking at test lowers the reported loss by {gain:.4f}: an optimistic, biased number.")
 
 
-def check_best_setting(best, values, sweep, exercise, metric="test_acc") -> Passed:
-    """The setting with the best final value of `metric` in a classifier sweep (Exercises 2.6 and 3.5)."""
+def check_best_setting(best, values, sweep, exercise, metric="val_acc") -> Passed:
+    """The setting with the best final validation metric in a classifier sweep (Exercise 3.5): never a test metric."""
+    if metric not in ("val_acc", "val_loss"):
+        raise ValueError(f"metric must be 'val_acc' or 'val_loss' (settings are chosen on validation data, never on "
+                         f"test data); got {metric!r}")
     index = _index_in(best, values, "best")
     curves = np.asarray(getattr(sweep, metric))[:, -1]
     expected = int(np.argmax(curves)) if metric.endswith("acc") else int(np.argmin(curves))
     if curves[index] != curves[expected]:
         hint = f"look at the final value (the last step) of sweep.{metric} for each setting."
-        train_metric = metric.replace("test", "train")
+        train_metric = metric.replace("val", "train")
         if hasattr(sweep, train_metric) and index == int(np.argmax(np.asarray(getattr(sweep, train_metric))[:, -1])):
             hint = "that setting is best on the *training* data, where the least regularised model always wins."
         _not_yet(f"the setting with the best final {metric}", f"{values[expected]:.4g} ({curves[expected]:.3f})",
