@@ -420,6 +420,13 @@ def test_offline_search_shows_snippets_from_disk(browser, site, viewport):
     try:
         page.goto((site.html / "search.html").as_uri() + "?q=penalty")
         page.locator("#search-results li p.context").first.wait_for(timeout=TIMEOUT_MS)
+        # results and their snippets appear one by one: wait until the search has finished and every result has one
+        page.wait_for_function("""() => {
+            const items = document.querySelectorAll('#search-results li');
+            const done = /finished/i.test(document.querySelector('#search-results')?.innerText || '');
+            return done && items.length > 0 && document.querySelectorAll('#search-results li p.context').length
+                === items.length;
+        }""", timeout=TIMEOUT_MS)
         snippets = page.locator("#search-results li p.context").all_inner_texts()
         results = page.locator("#search-results li").count()
         assert len(snippets) == results and all(len(s) > 40 for s in snippets), f"{results} results, {snippets}"
