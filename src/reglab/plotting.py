@@ -363,7 +363,7 @@ def _curve_panel(ax, picture, title):
 
 def plot_polynomial_fits(pictures):
     """One panel per capacity.fit_picture: the training points, the true curve and the least-squares fit (Ch. 0)."""
-    fig, axes = new_axes(figsize=(4 * len(pictures), 3.6), ncols=len(pictures))
+    fig, axes = new_axes(figsize=(min(10, 3.4 * len(pictures)), 3.4), ncols=len(pictures))
     with house_style():
         for ax, picture in zip(np.atleast_1d(axes), pictures):
             _curve_panel(ax, picture, f"degree {picture.degree}: train error {picture.train_error:.3f}")
@@ -396,7 +396,7 @@ def plot_capacity_curve(curve, noise_level=None, ax=None):
 
 def plot_resampled_fits(fits_by_degree, num_shown=30):
     """For each degree, many fits to independently drawn training sets overlaid: their spread is the variance."""
-    fig, axes = new_axes(figsize=(4 * len(fits_by_degree), 3.6), ncols=len(fits_by_degree))
+    fig, axes = new_axes(figsize=(min(10, 3.4 * len(fits_by_degree)), 3.4), ncols=len(fits_by_degree))
     with house_style():
         for ax, fits in zip(np.atleast_1d(axes), fits_by_degree):
             for prediction in fits.predictions[:num_shown]:
@@ -522,7 +522,7 @@ def plot_early_stopping(history, stop, ax=None):
 
 def plot_early_stop_vs_ridge(result):
     """Left: per-direction shrinkage of GD after t steps and of ridge with λ = 1/(ηt); right: distance of weights."""
-    fig, axes = new_axes(figsize=(10.5, 3.8), ncols=2)
+    fig, axes = new_axes(figsize=(10, 3.8), ncols=2)
     u = np.logspace(-2, 2, 200)
     with house_style():
         axes[0].plot(u, 1 - np.exp(-u), color=COLORS[0], lw=2, label="gradient descent: 1 − (1 − ηs)ᵗ ≈ 1 − e^(−ηst)")
@@ -581,7 +581,7 @@ def _loss_contours(ax, X, y, path, title):
 
 def plot_gd_paths(raw, raw_path, standardised, standardised_path):
     """Loss contours and gradient-descent paths before and after standardising the inputs (Chapter 5)."""
-    fig, axes = new_axes(figsize=(10.5, 4.2), ncols=2)
+    fig, axes = new_axes(figsize=(10, 4.2), ncols=2)
     with house_style():
         _loss_contours(axes[0], raw.X, raw.y, raw_path, f"Raw inputs: first {len(raw_path.weights) - 1} steps")
         _loss_contours(axes[1], standardised.X, standardised.y, standardised_path,
@@ -608,7 +608,7 @@ def _depth_axes(axes, max_depth):
 
 def plot_depth_scales(results):
     """Per-layer activation variance and gradient size for several initialisations (Chapter 5)."""
-    fig, axes = new_axes(figsize=(11, 4), ncols=2)
+    fig, axes = new_axes(figsize=(10, 4), ncols=2)
     with house_style():
         for i, scales in enumerate(results):
             _depth_lines(axes, scales, COLORS[i % len(COLORS)], f"{scales.scheme}" +
@@ -683,7 +683,7 @@ def plot_network(layer_sizes, masks=None, ax=None, title=None):
 
 def plot_thinned_networks(layer_sizes, mask_sets):
     """The full network beside one thinned network per set of masks (the sub-networks dropout trains)."""
-    fig, axes = new_axes(figsize=(3.4 * (len(mask_sets) + 1), 3.2), ncols=len(mask_sets) + 1)
+    fig, axes = new_axes(figsize=(min(10, 3.3 * (len(mask_sets) + 1)), 3.2), ncols=len(mask_sets) + 1)
     plot_network(layer_sizes, ax=axes[0])
     for number, (ax, masks) in enumerate(zip(axes[1:], mask_sets), start=1):
         plot_network(layer_sizes, masks, ax=ax, title=f"thinned network {number}")
