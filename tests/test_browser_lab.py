@@ -228,9 +228,9 @@ SLIDERS = [
     ("02_weight_decay", 'weight_decay_explorer(task="classification"', "= {}:"),
     ("03_dropout", "dropout_explorer(", "drop rate {}:"),
 ]
-PRESSES = 8          # key presses per slider
-PAUSE_MS = 1000      # a reader's look at each new figure before the next press
-FIRST_LOOK_MS = 3000  # a reader's look at an explorer before the first press (its neighbours are prefetched)
+PRESSES = 6          # key presses per slider
+PAUSE_MS = 750       # a reader's look at each new figure before the next press
+FIRST_LOOK_MS = 1500  # a reader's look at an explorer before the first press (its neighbours are prefetched)
 LATENCY_FILE = ARTIFACTS / "lab-latency.json"
 
 # Timestamps, in the page's clock: every arrow key pressed inside the app, and every new image painted (its source

@@ -58,6 +58,7 @@ def describe_figure(fig) -> str:
     """A sentence naming a figure's panels and axes (the website's alt text for it)."""
     def words(text):
         text = text.replace(r"\|", "‖").replace("$", "")
+        text = re.sub(r"\s*/\s*", " over ", text)          # read aloud as words, and no path-like slashes
         return re.sub(r"\\[a-zA-Z]+|[\\{}]", "", text).strip()
 
     panels = []
