@@ -7,7 +7,7 @@ import math
 
 from reglab import data as datasets
 
-__all__ = ["CLASSIFIER_LAMBDAS", "CLASSIFIER_SETTINGS", "DEFAULT_DROP_RATE", "DEFAULT_P", "DEFAULT_WEIGHT_DECAY",
+__all__ = ["DEGREES", "DEPTHS", "INIT_SCALES", "TRAIN_SIZES", "CLASSIFIER_LAMBDAS", "CLASSIFIER_SETTINGS", "DEFAULT_DROP_RATE", "DEFAULT_P", "DEFAULT_WEIGHT_DECAY",
            "DROPOUT_SETTINGS", "DROP_RATE_CHOICES", "P_CHOICES", "REGRESSION_LAMBDAS", "TASKS", "default_data"]
 
 P_CHOICES = (0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5, 6, 8, 12, 20, math.inf)
@@ -40,3 +40,10 @@ def default_data(task):
     if task == "dropout":
         return datasets.make_noisy_moons(label_noise=0.2, seed=0)
     return datasets.make_noisy_moons(seed=0)
+
+# The capacity explorer (Chapter 0): polynomial degrees and training-set sizes on its sliders.
+DEGREES = tuple(range(16))
+TRAIN_SIZES = (8, 10, 12, 15, 20, 25, 30, 40, 60, 80, 100, 150, 200)
+# The initialisation explorer (Chapter 5): scales of He's standard deviation and network depths.
+INIT_SCALES = (0.25, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.4, 2.0, 4.0)
+DEPTHS = (2, 5, 10, 15, 20, 30, 40, 50)

@@ -9,7 +9,7 @@ import html
 import json
 from dataclasses import dataclass
 
-from reglab import plotting, widgets
+from reglab import plotting, presets, widgets
 from reglab.presets import CLASSIFIER_LAMBDAS, DEFAULT_WEIGHT_DECAY, DROP_RATE_CHOICES, REGRESSION_LAMBDAS, default_data
 from reglab.rendering import compress_png, figure_to_png
 
@@ -134,9 +134,9 @@ def capacity_scrubber(num_train=20, start=3) -> Scrubber:
     from reglab import widgets
 
     update = functools.partial(widgets.capacity_update, num_train=num_train)
-    return scrubber_from(update, widgets.CapacityPainter(), widgets.DEGREES, [str(d) for d in widgets.DEGREES],
+    return scrubber_from(update, widgets.CapacityPainter(), presets.DEGREES, [str(d) for d in presets.DEGREES],
                          name="degree", title=f"Polynomial fits to {num_train} noisy points of sin(2πx)",
-                         start=widgets.DEGREES.index(start))
+                         start=presets.DEGREES.index(start))
 
 
 def training_size_scrubber(degree=9, start=20) -> Scrubber:
@@ -146,10 +146,10 @@ def training_size_scrubber(degree=9, start=20) -> Scrubber:
     from reglab import widgets
 
     update = functools.partial(widgets.capacity_update, degree)
-    return scrubber_from(update, widgets.CapacityPainter(), widgets.TRAIN_SIZES,
-                         [str(n) for n in widgets.TRAIN_SIZES], name="training points",
+    return scrubber_from(update, widgets.CapacityPainter(), presets.TRAIN_SIZES,
+                         [str(n) for n in presets.TRAIN_SIZES], name="training points",
                          title=f"A degree-{degree} polynomial fitted to more and more points",
-                         start=widgets.TRAIN_SIZES.index(start))
+                         start=presets.TRAIN_SIZES.index(start))
 
 
 def init_scrubber(depth=20, start=1.0) -> Scrubber:
@@ -159,6 +159,6 @@ def init_scrubber(depth=20, start=1.0) -> Scrubber:
     from reglab import widgets
 
     update = functools.partial(widgets.init_update, depth=depth)
-    return scrubber_from(update, widgets.InitPainter(), widgets.INIT_SCALES,
-                         [f"{v:g}" for v in widgets.INIT_SCALES], name="scale × He",
-                         title=f"Signals through {depth} ReLU layers", start=widgets.INIT_SCALES.index(start))
+    return scrubber_from(update, widgets.InitPainter(), presets.INIT_SCALES,
+                         [f"{v:g}" for v in presets.INIT_SCALES], name="scale × He",
+                         title=f"Signals through {depth} ReLU layers", start=presets.INIT_SCALES.index(start))

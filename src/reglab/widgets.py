@@ -12,8 +12,8 @@ import numpy as np
 
 from reglab import norms, plotting, train
 from reglab.presets import (CLASSIFIER_LAMBDAS, CLASSIFIER_SETTINGS, DEFAULT_DROP_RATE, DEFAULT_P,
-                            DEFAULT_WEIGHT_DECAY, DROP_RATE_CHOICES, DROPOUT_SETTINGS, P_CHOICES, REGRESSION_LAMBDAS,
-                            default_data)
+                            DEFAULT_WEIGHT_DECAY, DEGREES, DEPTHS, DROP_RATE_CHOICES, DROPOUT_SETTINGS, INIT_SCALES,
+                            P_CHOICES, REGRESSION_LAMBDAS, TRAIN_SIZES, default_data)
 from reglab.rendering import BlitFigure, figure_to_png
 
 __all__ = ["PENALTIES", "DropoutView", "LiveApp", "RunPainter", "UnitBallView", "WeightDecayView", "dropout_describe",
@@ -60,7 +60,7 @@ class LiveApp:
         self.cache, self.frames = {}, {}
         self.result = self.error = self.shown = None
         self.prefetch = prefetch
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="720px"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="720px", align_self="flex-start"))
         self.status = widgets.HTML()
         self.widget = widgets.VBox([*self.controls.values(), self.image, self.status])
         self._render_lock = threading.Lock()          # one figure, drawn by one thread at a time
@@ -366,8 +366,6 @@ def dropout_explorer(drop_rate=DEFAULT_DROP_RATE, data=None) -> LiveApp:
 
 # ---------------------------------------------------------------- Chapter 0: the capacity explorer
 
-DEGREES = tuple(range(16))
-TRAIN_SIZES = (8, 10, 12, 15, 20, 25, 30, 40, 60, 80, 100, 150, 200)
 
 
 @dataclass
@@ -414,25 +412,26 @@ def capacity_describe(view: CapacityView) -> str:
             f"(lowest dev error at degree {curve.best_degree}; noise variance 0.09)")
 
 
+def _two_sliders(first, second) -> dict:
+    """Two labelled choice sliders, each (name, description, choices, value), validated and following drags."""
+    sliders = {}
+    for name, description, choices, value in (first, second):
+        if value not in choices:
+            raise ValueError(f"{name} must be one of the slider's values {list(choices)}; got {value!r}")
+        sliders[name] = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in choices], value=value,
+                                                description=description, continuous_update=True,
+                                                layout=widgets.Layout(width="520px"))
+    return sliders
+
+
 def capacity_explorer(degree=3, num_train=20) -> LiveApp:
     """Chapter 0's live app: slide the polynomial degree and the training-set size; the fits retrain."""
-    if degree not in DEGREES:
-        raise ValueError(f"degree must be one of the slider's values {list(DEGREES)}; got {degree!r}")
-    if num_train not in TRAIN_SIZES:
-        raise ValueError(f"num_train must be one of the slider's values {list(TRAIN_SIZES)}; got {num_train!r}")
-    layout = widgets.Layout(width="520px")
-    degree_slider = widgets.SelectionSlider(options=list(DEGREES), value=degree, description="degree",
-                                            continuous_update=False, layout=layout)
-    size_slider = widgets.SelectionSlider(options=list(TRAIN_SIZES), value=num_train, description="train size",
-                                          continuous_update=False, layout=layout)
-    return LiveApp({"degree": degree_slider, "num_train": size_slider}, capacity_update, CapacityPainter(),
-                   capacity_describe)
+    sliders = _two_sliders(("degree", "degree", DEGREES, degree), ("num_train", "train size", TRAIN_SIZES, num_train))
+    return LiveApp(sliders, capacity_update, CapacityPainter(), capacity_describe)
 
 
 # ---------------------------------------------------------------- Chapter 5: the initialisation explorer
 
-INIT_SCALES = (0.25, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0, 1.05, 1.1, 1.2, 1.4, 2.0, 4.0)
-DEPTHS = (2, 5, 10, 15, 20, 30, 40, 50)
 
 
 def init_update(scale, depth):
@@ -467,13 +466,5 @@ def init_describe(scales) -> str:
 
 def init_explorer(scale=1.0, depth=20) -> LiveApp:
     """Chapter 5's live app: slide the initialisation scale (× He) and the depth; watch signals explode or vanish."""
-    if scale not in INIT_SCALES:
-        raise ValueError(f"scale must be one of the slider's values {list(INIT_SCALES)}; got {scale!r}")
-    if depth not in DEPTHS:
-        raise ValueError(f"depth must be one of the slider's values {list(DEPTHS)}; got {depth!r}")
-    layout = widgets.Layout(width="520px")
-    scale_slider = widgets.SelectionSlider(options=[(f"{v:g}", v) for v in INIT_SCALES], value=scale,
-                                           description="scale × He", continuous_update=False, layout=layout)
-    depth_slider = widgets.SelectionSlider(options=list(DEPTHS), value=depth, description="depth",
-                                           continuous_update=False, layout=layout)
-    return LiveApp({"scale": scale_slider, "depth": depth_slider}, init_update, InitPainter(), init_describe)
+    sliders = _two_sliders(("scale", "scale × He", INIT_SCALES, scale), ("depth", "depth", DEPTHS, depth))
+    return LiveApp(sliders, init_update, InitPainter(), init_describe)
