@@ -156,39 +156,3 @@ def axe_script() -> str:
         if run.returncode or not path.exists():
             pytest.fail(f"`npm ci` failed:\n{run.stdout}\n{run.stderr}\n{INSTALL_NODE}", pytrace=False)
     return path.read_text()
-
-
-def run_up_to_the_first_stub(edition, name):
-    """Execute a student chapter in a fresh kernel of this environment; returns (notebook, index of first stub, error)."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    student = nbformat.read(edition / "chapters" / name, as_version=4)
-    first_stub = next(i for i, c in enumerate(student.cells) if "raise NotImplementedError(" in c.source)
-    client = NotebookClient(student, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(edition / "chapters")}})
-    try:
-        client.execute()
-    except CellExecutionError as err:
-        return student, first_stub, err
-    return student, first_stub, None
-
-
-@pytest.fixture(scope="session")
-def student_runs_in_background(tmp_path_factory):
-    """The student edition, and its chapters executed up to their first stubs, two at a time, in the background.
-
-    The website's browser tests start it (they mostly wait on the browser, leaving CPU free); the student-edition
-    tests collect the results. Kernels inherit this environment's PATH and the quiet-threads setting.
-    """
-    from reglab import student_edition as se
-
-    edition = tmp_path_factory.mktemp("student-edition")
-    assert se.main(["--source", str(ROOT), "--output", str(edition)]) == 0
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # this environment's kernel
-    os.environ.update(QUIET_THREADS)
-    pool = ThreadPoolExecutor(EXECUTORS)
-    futures = {p.stem: pool.submit(run_up_to_the_first_stub, edition, p.name) for p in CHAPTERS}
-    yield SimpleNamespace(edition=edition, results=lambda: {name: f.result() for name, f in futures.items()})
-    pool.shutdown(wait=True)

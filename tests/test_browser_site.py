@@ -36,11 +36,6 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module", autouse=True)
-def student_runs_start(student_runs_in_background):
-    """These tests mostly wait on the browser: the student-edition runs use the spare CPU meanwhile."""
-
-
 @pytest.fixture(scope="module")
 def server(site):
     """The built site over HTTP on 127.0.0.1, a free port, in a background thread; yields the base URL."""

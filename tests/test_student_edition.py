@@ -3,18 +3,23 @@
 import json
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
-from conftest import CHAPTERS, ROOT
+from conftest import CHAPTERS, EXECUTORS, QUIET_THREADS, ROOT
 from reglab import student_edition as se
 
 
 @pytest.fixture(scope="module")
-def edition(student_runs_in_background):
-    return student_runs_in_background.edition
+def edition(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student-edition")
+    assert se.main(["--source", str(ROOT), "--output", str(out)]) == 0
+    return out
 
 
 def pair(edition, path):
@@ -82,10 +87,30 @@ def test_a_stub_names_what_the_check_needs():
     assert stub.endswith('raise NotImplementedError("Exercise 7: write your answer in this cell, then run the check")')
 
 
+def run_up_to_the_first_stub(edition, name):
+    """Execute a student chapter in a fresh kernel of this environment; returns (notebook, index of first stub, error)."""
+    student = nbformat.read(edition / "chapters" / name, as_version=4)
+    first_stub = next(i for i, c in enumerate(student.cells) if "raise NotImplementedError(" in c.source)
+    client = NotebookClient(student, timeout=900, kernel_name="python3",
+                            resources={"metadata": {"path": str(edition / "chapters")}})
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        return student, first_stub, err
+    return student, first_stub, None
+
+
 @pytest.fixture(scope="module")
-def student_runs(student_runs_in_background):
-    """Every student chapter executed up to its first stub (started in the background by conftest.py)."""
-    return student_runs_in_background.results()
+def student_runs(edition):
+    """Every student chapter executed up to its first stub, two chapters at a time (one kernel each)."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"  # this environment's kernel
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", path)
+        for name, value in QUIET_THREADS.items():
+            patch.setenv(name, value)
+        with ThreadPoolExecutor(EXECUTORS) as pool:
+            runs = pool.map(lambda p: run_up_to_the_first_stub(edition, p.name), CHAPTERS)
+            return dict(zip([p.stem for p in CHAPTERS], runs))
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
