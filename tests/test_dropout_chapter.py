@@ -13,7 +13,7 @@ import torch
 from matplotlib.collections import LineCollection
 
 from conftest import ROOT
-from reglab import data, dropout, gradcheck, plotting, presets, rendering, studies, three_layer_net, train, widgets
+from reglab import data, dropout, gradcheck, plotting, presets, rendering, studies, three_layer_net, train
 from reglab import torch_training as tt
 
 NOTEBOOK = ROOT / "chapters" / "03_dropout.ipynb"

@@ -93,7 +93,7 @@ def test_digits_dropout_in_train_mode_is_noisy_but_repeatable_with_a_seed():
 
     digits = data.load_digits_split(seed=0)
     digits_run = tt.train_digits(digits, drop_rates=(0.2, 0.5, 0.5), num_epochs=60, seed=0)
-    model, losses = digits_run.model, digits_run.losses
+    model = digits_run.model
     again = tt.train_digits(digits, drop_rates=(0.2, 0.5, 0.5), num_epochs=60, seed=0).model
     assert tt.accuracy(model, digits.test) == tt.accuracy(again, digits.test)  # seeded training repeats
     state = torch.get_rng_state()
