@@ -74,8 +74,8 @@ def test_new_plots_return_figures():
         plotting.plot_digit_images(np.zeros((3, 64)), ["a", "b", "c"], "three blanks"),
         plotting.plot_augmentation_gain(softmax.AugmentationGain(np.arange(2), np.array([0.8, 0.9]),
                                                                  np.array([0.85, 0.92]))),
-        plotting.plot_gd_paths(stretched.train, normalisation.gd_path(stretched.train.X, stretched.train.y, 5),
-                               s.train, normalisation.gd_path(s.train.X, s.train.y, 5)),
+        plotting.plot_gd_paths(normalisation.gd_picture(stretched.train, num_steps=5),
+                               normalisation.gd_picture(s.train, num_steps=5)),
         plotting.plot_depth_scales([initialisation.depth_scales(k, depth=5) for k in ("he", "lecun")]),
     ]
     for fig in figures:

@@ -164,3 +164,12 @@ def test_softmax_learns_digits_and_augmentation_helps_on_perturbed_dev_data():
         lambda tr, s: data.augment_digits(tr, copies=4, max_shift=0, max_degrees=20.0, noise=0.05, seed=s),
         seeds=range(3), num_epochs=150)
     assert np.all(gain.gain > 0)
+
+
+def test_gd_picture_holds_the_loss_on_a_grid_around_the_path():
+    split = normalisation.make_stretched_regression(scales=(1.0, 10.0), seed=0).train
+    picture = normalisation.gd_picture(split, num_steps=5, num_points=7)
+    w = np.array([picture.w1[2, 3], picture.w2[2, 3]])
+    assert picture.loss[2, 3] == pytest.approx(0.5 * np.mean((split.X @ w - split.y) ** 2))
+    assert picture.levels.min() > picture.path.optimal_loss and picture.loss.min() >= picture.path.optimal_loss - 1e-12
+    assert np.abs(picture.path.weights).max() < np.abs(picture.w1).max() + np.abs(picture.w2).max()

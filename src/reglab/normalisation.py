@@ -10,7 +10,7 @@ from reglab._random import rng_for
 from reglab._validate import numeric_array, positive_int, real_number
 from reglab.data import Dataset, Split
 
-__all__ = ["Standardizer", "standardize_splits", "make_stretched_regression", "GDPath", "gd_path",
+__all__ = ["Standardizer", "standardize_splits", "make_stretched_regression", "GDPath", "GDPicture", "gd_path", "gd_picture",
            "steps_to_converge"]
 
 
@@ -86,6 +86,30 @@ def gd_path(X, y, num_steps=100, lr=None, w0=None) -> GDPath:
     for t in range(num_steps):
         W[t + 1] = W[t] - lr * (H @ W[t] - g)
     return GDPath(W, _loss(X, y, W), float(lr), optimum, float(_loss(X, y, optimum)[0]))
+
+
+@dataclass
+class GDPicture:
+    """A gradient-descent path with the loss on a grid around it: what a contour picture of the path needs."""
+
+    path: GDPath
+    w1: np.ndarray
+    w2: np.ndarray
+    loss: np.ndarray
+    levels: np.ndarray
+
+
+def gd_picture(split, num_steps=60, num_points=120) -> GDPicture:
+    """gd_path on a two-feature split, and the loss on a grid spanning the path and the minimum (Chapter 5)."""
+    path = gd_path(split.X, split.y, num_steps)
+    if path.weights.shape[1] != 2:
+        raise ValueError(f"split must have 2 features for a contour picture; got {path.weights.shape[1]}")
+    span = np.abs(np.concatenate([path.weights, [path.optimum]])).max(axis=0) * 1.3 + 0.1
+    n = positive_int(num_points, "num_points")
+    w1, w2 = np.meshgrid(np.linspace(-span[0], span[0], n), np.linspace(-span[1], span[1], n))
+    loss = _loss(split.X, split.y, np.column_stack([w1.ravel(), w2.ravel()])).reshape(w1.shape)
+    levels = path.optimal_loss + (loss.max() - path.optimal_loss) * np.logspace(-4, 0, 12)
+    return GDPicture(path, w1, w2, loss, levels)
 
 
 def steps_to_converge(X, y, tol=1e-6, max_steps=100_000) -> int:

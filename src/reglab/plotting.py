@@ -564,27 +564,21 @@ def plot_augmentation_gain(result, ax=None):
     return fig
 
 
-def _loss_contours(ax, X, y, path, title):
-    w = path.optimum
-    span = np.abs(np.concatenate([path.weights, [w]])).max(axis=0) * 1.3 + 0.1
-    g1, g2 = np.meshgrid(np.linspace(-span[0], span[0], 120), np.linspace(-span[1], span[1], 120))
-    W = np.column_stack([g1.ravel(), g2.ravel()])
-    loss = 0.5 * np.mean((W @ X.T - y) ** 2, axis=1).reshape(g1.shape)
-    levels = path.optimal_loss + (loss.max() - path.optimal_loss) * np.logspace(-4, 0, 12)
-    ax.contour(g1, g2, loss, levels=levels, colors="0.6", linewidths=0.8)
+def _loss_contours(ax, picture, title):
+    path = picture.path
+    ax.contour(picture.w1, picture.w2, picture.loss, levels=picture.levels, colors="0.6", linewidths=0.8)
     ax.plot(path.weights[:, 0], path.weights[:, 1], ".-", color=COLORS[1], lw=1.2, ms=3, label="gradient descent")
-    ax.plot(*w, "k*", ms=12, label="minimum")
+    ax.plot(*path.optimum, "k*", ms=12, label="minimum")
     ax.set(xlabel="weight w₁", ylabel="weight w₂", title=title, aspect="equal")
     ax.legend(loc="upper left")
 
 
-def plot_gd_paths(raw, raw_path, standardised, standardised_path):
-    """Loss contours and gradient-descent paths before and after standardising the inputs (Chapter 5)."""
+def plot_gd_paths(raw, standardised):
+    """Loss contours and gradient-descent paths (normalisation.gd_picture) before and after standardising (Ch. 5)."""
     fig, axes = new_axes(figsize=(10, 4.2), ncols=2)
     with house_style():
-        _loss_contours(axes[0], raw.X, raw.y, raw_path, f"Raw inputs: first {len(raw_path.weights) - 1} steps")
-        _loss_contours(axes[1], standardised.X, standardised.y, standardised_path,
-                       f"Standardised: first {len(standardised_path.weights) - 1} steps")
+        _loss_contours(axes[0], raw, f"Raw inputs: first {len(raw.path.weights) - 1} steps")
+        _loss_contours(axes[1], standardised, f"Standardised: first {len(standardised.path.weights) - 1} steps")
     return fig
 
 
