@@ -9,10 +9,16 @@
   web fonts, subset to the icons used) and the saved widget state (the live widgets are removed from the website);
   non-search pages lose the search-as-you-type scripts; collapsible cells are named by their visible label; the
   citation lists lose ARIA roles axe-core rejects.
+- Lighter first loads: the theme's style sheets keep only the rules whose classes and ids some page or script names;
+  images load lazily (as the reader scrolls to them); each live explorer's data moves out of the page into
+  `_static/live/<hash>.js`, which `_static/reglab-live.js` loads when the explorer comes near the screen (a script
+  tag, so it works from file:// too); pages without an explorer do not load reglab-live.js.
 """
 
 import copy
+import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -30,6 +36,11 @@ DESIGN_CSS = re.compile(r'\s*<link rel="stylesheet" type="text/css" href="[^"]*_
 CITATION_ROLES = (('<div role="list" class="citation-list">', '<div class="citation-list">'),
                   (' role="doc-biblioentry"', ''))
 ICON_CLASS = re.compile(r'\bfa-[a-z0-9-]+')
+LIVE_SPEC = re.compile(r'<script type="application/json" class="reglab-live-spec">(.*?)</script>', re.S)
+LIVE_SCRIPT = re.compile(r'\s*<script src="[^"]*_static/reglab-live\.js[^"]*"></script>')
+IMG_TAG = re.compile(r'<img (?![^>]*\bloading=)(?![^>]*src="data:)')  # files only: a data: image is in the page
+# Style sheets whose unused rules are dropped (Bootstrap and the themes' rules for widgets this book never shows).
+PURGED_CSS = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css", "basic.css", "mystnb.*.css")
 FIGURE_ALT = "A figure drawn by the code cell above."
 
 
@@ -154,6 +165,11 @@ def finish_pages(app, exception):
             new = SEARCH_SCRIPTS.sub("", new)
         if 'class="sd-' not in new:
             new = DESIGN_CSS.sub("", new)
+        if "reglab-live-spec" in new:
+            new = move_live_specs(page, new, out)
+        else:
+            new = LIVE_SCRIPT.sub("", new)
+        new = IMG_TAG.sub('<img loading="lazy" ', new)
         written.append(new)
         if page.name == "search.html" and SEARCH_TEXT not in new:
             new = new.replace("</head>", f'<script src="_static/{SEARCH_TEXT}"></script>\n</head>', 1)
@@ -162,6 +178,62 @@ def finish_pages(app, exception):
     for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
         (out / "_static" / "scripts" / name).unlink(missing_ok=True)
     subset_icon_font(out, written + [(out / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text()])
+    scripts = [path.read_text(errors="ignore") for path in (out / "_static").rglob("*.js")
+               if "mathjax" not in path.parts and path.parent.name != "live"]
+    purge_css(out, used_names(written + scripts))
+
+
+def move_live_specs(page, html, out):
+    """Each live explorer's inline data becomes _static/live/<hash>.js, loaded by reglab-live.js when needed."""
+    def move(match):
+        key = hashlib.sha1(match.group(1).encode()).hexdigest()[:16]
+        path = out / "_static" / "live" / f"{key}.js"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"(window.reglabLiveSpecs = window.reglabLiveSpecs || {{}})[{key!r}] = {match.group(1)};\n")
+        source = os.path.relpath(path, page.parent).replace(os.sep, "/")
+        return f'<script type="application/json" class="reglab-live-spec" data-src="{source}"></script>'
+
+    return LIVE_SPEC.sub(move, html)
+
+
+def used_names(texts) -> set:
+    """Every word that could name a class or an id in the pages and scripts (a generous superset)."""
+    names = set()
+    for text in texts:
+        names.update(re.findall(r"[A-Za-z0-9_-]+", text))
+    return names
+
+
+def purge_rules(rules, names):
+    """Serialised CSS of rules, without those whose every selector names a class or id outside names."""
+    import tinycss2
+
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            selectors = [s for s in tinycss2.serialize(rule.prelude).split(",")
+                         if set(re.findall(r"[.#]([A-Za-z0-9_-]+)", s)) <= names]
+            if selectors:
+                kept.append(",".join(s.strip() for s in selectors) + "{" + tinycss2.serialize(rule.content) + "}")
+        elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports", "layer", "container") \
+                and rule.content is not None:
+            inner = purge_rules(tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True),
+                                names)
+            if inner:
+                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
+        elif rule.type not in ("whitespace", "comment"):
+            kept.append(tinycss2.serialize([rule]))
+    return kept
+
+
+def purge_css(out, names):
+    """Drop the rules of the themes' style sheets that no page or script can use."""
+    import tinycss2
+
+    for pattern in PURGED_CSS:
+        for path in (out / "_static").glob(pattern):
+            rules = tinycss2.parse_stylesheet(path.read_text(), skip_whitespace=True, skip_comments=True)
+            path.write_text("".join(purge_rules(rules, names)))
 
 
 def setup(app):

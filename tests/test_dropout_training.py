@@ -68,9 +68,15 @@ def test_explorer_slider_covers_0_to_0_9():
 
 
 def test_website_scrubber_has_at_least_10_rates():
-    scrubber = scrubbers.dropout_scrubber()
+    scrubber = scrubbers.dropout_scrubber(live=False)
     assert len(scrubber.frames) >= 10 and len(set(scrubber.frames)) == len(scrubber.frames)
     assert "http" not in scrubber.to_html() and scrubber.nbytes < 2_000_000
+
+
+def test_live_website_explorer_has_every_rate_of_the_notebooks_slider():
+    scrubber = scrubbers.dropout_scrubber()
+    assert scrubber.live["values"] == list(widgets.DROP_RATE_CHOICES) and scrubber.labels[-1] == "0.9"
+    assert "http" not in scrubber.to_html() and scrubber.nbytes < 250_000
 
 
 @pytest.mark.parametrize("call, fragment", [

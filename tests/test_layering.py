@@ -22,6 +22,7 @@ LAYERS = {
     "normalisation": 2, "softmax": 2, "studies": 2,                          # computing: no screens
     "presets": 3,                                                # the explorers' settings and data
     "rendering": 4,                                              # house style, figure -> PNG, blitting
+    "browser_trainers": 4,                                       # the explorers' specs for the in-browser trainers
     "plotting": 5,                                               # draws results of layer 2
     "widgets": 6, "scrubbers": 6,                                # apps: live apps and the website's scrubbers
 }

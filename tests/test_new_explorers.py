@@ -47,14 +47,24 @@ def test_init_update_is_a_prefix_of_a_deeper_network():
     assert np.allclose(shallow.activation_var, deep.activation_var[:10])
 
 
-@pytest.mark.parametrize("make, frames", [(lambda: scrubbers.capacity_scrubber(), len(widgets.DEGREES)),
-                                          (lambda: scrubbers.training_size_scrubber(), len(widgets.TRAIN_SIZES)),
+@pytest.mark.parametrize("make, frames", [(lambda: scrubbers.capacity_scrubber(live=False), len(widgets.DEGREES)),
+                                          (lambda: scrubbers.training_size_scrubber(live=False),
+                                           len(widgets.TRAIN_SIZES)),
                                           (lambda: scrubbers.init_scrubber(), len(widgets.INIT_SCALES))])
 def test_scrubbers_hold_one_frame_per_slider_value_and_need_no_network(make, frames):
     scrubber = make()
     assert len(scrubber.frames) == frames and len(set(scrubber.frames)) == frames
     html = scrubber.to_html()
     assert 'type="range"' in html and "http" not in html and scrubber.nbytes < 600_000
+
+
+@pytest.mark.parametrize("make, values", [(lambda: scrubbers.capacity_scrubber(), widgets.DEGREES),
+                                          (lambda: scrubbers.training_size_scrubber(), widgets.TRAIN_SIZES)])
+def test_live_capacity_explorers_cover_every_slider_value_and_need_no_network(make, values):
+    scrubber = make()
+    assert scrubber.live["values"] == list(values) and len(scrubber.labels) == len(values)
+    html = scrubber.to_html()
+    assert 'type="range"' in html and "http" not in html and scrubber.nbytes < 200_000
 
 
 def test_new_plots_return_figures():

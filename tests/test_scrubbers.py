@@ -81,3 +81,37 @@ def test_compress_png_keeps_the_resolution_and_a_description():
     image = Image.open(io.BytesIO(png))
     assert round(image.info["dpi"][0]) == 90
     assert image.text["Description"].startswith("Figure: Unit balls") and image.text["Description"].endswith(".")
+
+
+def test_live_scrubber_keeps_one_frame_and_embeds_its_trainer_spec():
+    """A live explorer: the start value's frame (the figure without JavaScript) and the spec the browser trains from."""
+    import json
+
+    live = scrubbers.capacity_scrubber(num_train=20, start=3)
+    assert len(live.frames) == 1 and len(live.labels) == 16 and live.start == 3
+    page = live.to_html()
+    assert page.count("data:image/png;base64,") == 1 and "reglab-live" in page and "<noscript>" in page
+    spec = json.loads(re.search(r'<script type="application/json" class="reglab-live-spec">(.*?)</script>', page,
+                                re.S).group(1))
+    assert spec["kind"] == "capacity" and spec["values"] == list(range(16)) and spec["labels"][3] == "3"
+    assert spec["slider"] == "degree" and spec["fixed"] == 20 and list(spec["sets"]) == ["20"]
+    fallback = scrubbers.capacity_scrubber(num_train=20, start=3, live=False)
+    assert live.frames[0] == fallback.frames[3], "the live explorer's figure must be the precomputed one at its start"
+
+
+def test_live_spec_cannot_close_its_script_tag():
+    frame = rendering.figure_to_png(plotting.plot_message("demo"), dpi=20)
+    page = scrubbers.Scrubber([frame], ["a", "b"], "x", start=1, live={"kind": "capacity", "note": "</script>"}).to_html()
+    assert page.count("</script>") == 1 and "<\\/script>" in page
+
+
+def test_live_scrubber_keeps_exactly_one_frame():
+    with pytest.raises(ValueError, match="a live scrubber keeps one frame"):
+        scrubbers.Scrubber([b"x", b"y"], ["a", "b"], "x", live={"kind": "capacity"})
+
+
+def test_regression_explorer_offers_both_penalties_the_chosen_one_first():
+    page = scrubbers.weight_decay_scrubber(task="regression", penalty="L1").to_html()
+    assert re.findall(r'value="(L[12])"', page) == ["L1", "L2"] and 'value="L1" checked' in page
+    with pytest.raises(ValueError, match="penalty must be one of"):
+        scrubbers.weight_decay_scrubber(penalty="L3")

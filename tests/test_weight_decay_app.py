@@ -79,8 +79,16 @@ def test_bad_settings_are_clear_errors(call, fragment):
 
 @pytest.mark.parametrize("task", ["regression", "classification"])
 def test_website_scrubber_covers_at_least_15_values_offline_and_small(task):
-    scrubber = scrubbers.weight_decay_scrubber(task)
+    scrubber = scrubbers.weight_decay_scrubber(task, live=False)
     assert len(scrubber.frames) >= 15 and len(set(scrubber.frames)) == len(scrubber.frames)
     assert scrubber.labels[0] == "0"
     page = scrubber.to_html()
     assert "http" not in page and scrubber.nbytes < 2_000_000
+
+
+@pytest.mark.parametrize("task", ["regression", "classification"])
+def test_live_website_explorer_covers_at_least_15_values_offline_and_small(task):
+    scrubber = scrubbers.weight_decay_scrubber(task)
+    assert len(scrubber.labels) >= 15 and scrubber.labels[0] == "0" and len(scrubber.frames) == 1
+    page = scrubber.to_html()
+    assert "http" not in page and scrubber.nbytes < 250_000

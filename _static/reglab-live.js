@@ -1,0 +1,941 @@
+/* reglab-live: the book's explorers retrained in the browser, with no server and no download.
+ *
+ * Twins of reglab's NumPy trainers (tests/test_browser_trainers.py runs them under Node and compares them with
+ * reglab): train.sweep_linear_regression (minibatch SGD with an L2 or L1 penalty), train.sweep_classifier
+ * (full-batch Adam on a small MLP, inverted dropout) and capacity.fit_polynomial (least squares on Legendre
+ * features). Each explorer's data, initial weights and minibatch orders come from reglab inside the page
+ * (reglab.browser_trainers), so the browser reproduces the notebook's numbers. Only dropout masks differ: the
+ * browser draws them from its own seeded generator.
+ */
+(function (root, factory) {
+  if (typeof module === "object" && module.exports) module.exports = factory();
+  else root.reglabLive = factory();
+}(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  // ------------------------------------------------------------------ data from the page
+
+  function decode(b64, type) {
+    /* A little-endian float64 (or "f32", or "u8") array sent as base64, as a Float64Array. */
+    var bytes;
+    if (typeof atob === "function") {
+      var text = atob(b64);
+      bytes = new Uint8Array(text.length);
+      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    } else {
+      bytes = new Uint8Array(Buffer.from(b64, "base64"));
+    }
+    if (type === "f32") return Float64Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
+    if (type === "u8") return Float64Array.from(bytes);
+    return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+  }
+
+  function unpack(spec) {
+    /* Replace every {"f64" | "f32" | "u8": base64} in a spec by its Float64Array, in place. */
+    Object.keys(spec).forEach(function (key) {
+      var value = spec[key];
+      if (value && typeof value === "object") {
+        if (typeof value.f64 === "string") spec[key] = decode(value.f64);
+        else if (typeof value.f32 === "string") spec[key] = decode(value.f32, "f32");
+        else if (typeof value.u8 === "string") spec[key] = decode(value.u8, "u8");
+        else unpack(value);
+      }
+    });
+    return spec;
+  }
+
+  function seededUniform(seed) {
+    /* Uniform numbers in [0, 1) from a seed (mulberry32): the browser's dropout masks. */
+    var a = seed >>> 0;
+    return function () {
+      a = (a + 0x6D2B79F5) >>> 0;
+      var t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function checkSetting(setting, name, low, high) {
+    /* setting[name] (0 when absent), refused unless a number from low to high. */
+    var value = setting && name in setting ? setting[name] : 0;
+    if (typeof value !== "number" || !isFinite(value) || value < low || value > high)
+      throw new RangeError(name + " must be a number from " + low + " to " + high + "; got " + JSON.stringify(value));
+    return value;
+  }
+
+  // ------------------------------------------------------------------ linear regression (Chapter 2)
+
+  function halfMse(X, y, n, d, w, b) {
+    var total = 0;
+    for (var i = 0; i < n; i++) {
+      var r = b - y[i], row = i * d;
+      for (var j = 0; j < d; j++) r += X[row + j] * w[j];
+      total += r * r;
+    }
+    return 0.5 * total / n;
+  }
+
+  function trainRegression(spec, setting) {
+    /* Minibatch SGD on half MSE + weight_decay/2 ||w||^2 + l1 ||w||_1 (proximal), as train.sweep_linear_regression. */
+    var wd = checkSetting(setting, "weight_decay", 0, Infinity);
+    var l1 = checkSetting(setting, "l1", 0, Infinity);
+    var d = spec.num_features, n = spec.train.y.length, X = spec.train.X, y = spec.train.y;
+    var lr = spec.lr, B = spec.batch_size, E = spec.num_epochs, orders = spec.orders;
+    var w = Float64Array.from(spec.w0), b = 0, grad = new Float64Array(d), residual = new Float64Array(B);
+    var decay = 1 - lr * wd, shrink = lr * l1;
+    var out = {train_loss: [], test_loss: [], val_loss: [], w_norm: []};
+    function record() {
+      var norm = 0;
+      for (var j = 0; j < d; j++) norm += w[j] * w[j];
+      out.w_norm.push(Math.sqrt(norm));
+      out.train_loss.push(halfMse(X, y, n, d, w, b));
+      ["test", "val"].forEach(function (split) {
+        var part = spec[split];
+        if (part) out[split + "_loss"].push(halfMse(part.X, part.y, part.y.length, d, w, b));
+      });
+    }
+    record();
+    for (var epoch = 0; epoch < E; epoch++) {
+      for (var start = 0; start < n; start += B) {
+        var m = Math.min(B, n - start), mean = 0;
+        grad.fill(0);
+        for (var r = 0; r < m; r++) {
+          var i = orders[epoch * n + start + r], row = i * d, z = b - y[i];
+          for (var j = 0; j < d; j++) z += X[row + j] * w[j];
+          residual[r] = z;
+          mean += z;
+        }
+        for (r = 0; r < m; r++) {
+          var rowr = orders[epoch * n + start + r] * d, g = residual[r] / m;
+          for (j = 0; j < d; j++) grad[j] += g * X[rowr + j];
+        }
+        b -= lr * mean / m;
+        for (j = 0; j < d; j++) {
+          var v = decay * w[j] - lr * grad[j];
+          if (l1 > 0) v = v > shrink ? v - shrink : (v < -shrink ? v + shrink : 0);
+          w[j] = v;
+        }
+      }
+      record();
+    }
+    out.w = w;
+    out.b = b;
+    return out;
+  }
+
+  // ------------------------------------------------------------------ MLP classifier (Chapters 2 and 3)
+
+  function Net(sizes, activation) {
+    /* Offsets of each layer's W (n_in x n_out, row-major) and b in one flat parameter vector, as reglab.models. */
+    this.sizes = sizes;
+    this.tanh = activation === "tanh";
+    this.W = [];
+    this.b = [];
+    var offset = 0;
+    for (var l = 0; l + 1 < sizes.length; l++) {
+      this.W.push(offset);
+      offset += sizes[l] * sizes[l + 1];
+      this.b.push(offset);
+      offset += sizes[l + 1];
+    }
+    this.size = offset;
+  }
+
+  Net.prototype.forward = function (theta, X, n, acts, masks) {
+    /* Logits of n inputs; acts[l] keeps hidden layer l's output (after its mask). */
+    var sizes = this.sizes, L = sizes.length - 1, a = X;
+    for (var l = 0; l < L; l++) {
+      var din = sizes[l], dout = sizes[l + 1], W = this.W[l], bo = this.b[l], z = acts[l];
+      for (var i = 0; i < n; i++) {
+        var zo = i * dout, ao = i * din;
+        for (var j = 0; j < dout; j++) z[zo + j] = theta[bo + j];
+        for (var k = 0; k < din; k++) {
+          var x = a[ao + k];
+          if (x === 0) continue;
+          var wo = W + k * dout;
+          for (j = 0; j < dout; j++) z[zo + j] += x * theta[wo + j];
+        }
+      }
+      if (l < L - 1) {
+        var count = n * dout, mask = masks ? masks[l] : null;
+        for (var t = 0; t < count; t++) {
+          var h = this.tanh ? Math.tanh(z[t]) : (z[t] > 0 ? z[t] : 0);
+          z[t] = mask ? h * mask[t] : h;
+        }
+      }
+      a = z;
+    }
+    return a;
+  };
+
+  Net.prototype.backward = function (theta, X, n, acts, dlogits, masks, grad, delta, up) {
+    /* Gradient of the loss into grad, given d loss / d logits; delta and up are scratch (n x widest layer). */
+    var sizes = this.sizes, L = sizes.length - 1;
+    grad.fill(0);
+    for (var i = 0; i < n; i++) delta[i] = dlogits[i];
+    for (var l = L - 1; l >= 0; l--) {
+      var din = sizes[l], dout = sizes[l + 1], W = this.W[l], bo = this.b[l];
+      var a = l ? acts[l - 1] : X;
+      for (i = 0; i < n; i++) {
+        var io = i * dout, ao = i * din;
+        for (var j = 0; j < dout; j++) grad[bo + j] += delta[io + j];
+        for (var k = 0; k < din; k++) {
+          var x = a[ao + k];
+          if (x === 0) continue;
+          var go = W + k * dout;
+          for (j = 0; j < dout; j++) grad[go + j] += x * delta[io + j];
+        }
+      }
+      if (!l) break;
+      var mask = masks ? masks[l - 1] : null;
+      for (i = 0; i < n; i++) {
+        io = i * dout;
+        var po = i * din;
+        for (k = 0; k < din; k++) {
+          var h = a[po + k], keep = mask ? mask[po + k] : 1;
+          // d activation / d z, from the stored output h = act(z) * keep (keep is 0 or 1 / (1 - rate))
+          var slope;
+          if (keep === 0) slope = 0;
+          else if (this.tanh) { var t = h / keep; slope = (1 - t * t) * keep; }
+          else slope = h > 0 ? keep : 0;
+          if (slope === 0) { up[po + k] = 0; continue; }
+          var s = 0, wo = W + k * dout;
+          for (j = 0; j < dout; j++) s += delta[io + j] * theta[wo + j];
+          up[po + k] = s * slope;
+        }
+      }
+      var swap = delta; delta = up; up = swap;
+    }
+  };
+
+  function bce(logits, y, n, dlogits) {
+    /* Mean binary cross-entropy from logits; its gradient into dlogits when given; also the accuracy. */
+    var loss = 0, correct = 0;
+    for (var i = 0; i < n; i++) {
+      var z = logits[i];
+      loss += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y[i] * z;
+      if ((z > 0) === (y[i] > 0.5)) correct++;
+      if (dlogits) dlogits[i] = (1 / (1 + Math.exp(-z)) - y[i]) / n;
+    }
+    return {loss: loss / n, acc: correct / n};
+  }
+
+  function Classifier(spec, setting, uniform) {
+    /* A training in progress (full-batch Adam, as train.sweep_classifier); step(k) trains up to k more epochs. */
+    var rate = checkSetting(setting, "drop_rate", 0, 0.99);
+    this.wd = checkSetting(setting, "weight_decay", 0, Infinity);
+    this.l1 = checkSetting(setting, "l1", 0, Infinity);
+    var sizes = spec.sizes, n = spec.train.y.length, widest = Math.max.apply(null, sizes.slice(1));
+    this.spec = spec;
+    this.net = new Net(sizes, spec.activation);
+    this.rate = rate;
+    this.keepScale = rate > 0 ? 1 / (1 - rate) : 1;
+    this.uniform = uniform || seededUniform(spec.seed || 0);
+    this.theta = Float64Array.from(spec.params0);
+    this.grad = new Float64Array(this.net.size);
+    this.m = new Float64Array(this.net.size);
+    this.v = new Float64Array(this.net.size);
+    this.isWeight = new Uint8Array(this.net.size);
+    for (var l = 0; l < this.net.W.length; l++) this.isWeight.fill(1, this.net.W[l], this.net.b[l]);
+    var buffers = function (rows) {
+      return sizes.slice(1).map(function (width) { return new Float64Array(rows * width); });
+    };
+    this.acts = buffers(n);
+    this.masks = rate > 0 ? buffers(n).slice(0, sizes.length - 2) : null;
+    this.evalActs = buffers(Math.max(n, spec.val ? spec.val.y.length : 0, spec.test.y.length));
+    this.delta = new Float64Array(n * widest);
+    this.up = new Float64Array(n * widest);
+    this.dlogits = new Float64Array(n);
+    this.step_ = 0;
+    this.out = {epochs: [], train_loss: [], masked_loss: [], val_loss: [], test_loss: [], train_acc: [],
+                val_acc: [], test_acc: [], w_norm: []};
+  }
+
+  Classifier.prototype.done = function () { return this.step_ > this.spec.num_epochs; };
+
+  Classifier.prototype.evaluate = function (split) {
+    var part = this.spec[split], n = part.y.length;
+    return bce(this.net.forward(this.theta, part.X, n, this.evalActs, null), part.y, n, null);
+  };
+
+  Classifier.prototype.step = function (count) {
+    var spec = this.spec, E = spec.num_epochs, n = spec.train.y.length, theta = this.theta, grad = this.grad;
+    var lr = spec.lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, out = this.out;
+    for (var c = 0; c < count && this.step_ <= E; c++) {
+      var step = this.step_;
+      if (this.masks) {
+        for (var l = 0; l < this.masks.length; l++) {
+          var mask = this.masks[l];
+          for (var t = 0; t < mask.length; t++) mask[t] = this.uniform() >= this.rate ? this.keepScale : 0;
+        }
+      }
+      var logits = this.net.forward(theta, spec.train.X, n, this.acts, this.masks);
+      var masked = bce(logits, spec.train.y, n, this.dlogits);
+      if (step % spec.record_every === 0 || step === E) {
+        out.epochs.push(step);
+        out.masked_loss.push(masked.loss);
+        var train = this.masks ? this.evaluate("train") : masked;
+        out.train_loss.push(train.loss);
+        out.train_acc.push(train.acc);
+        var splits = spec.val ? ["val", "test"] : ["test"];
+        for (var s = 0; s < splits.length; s++) {
+          var result = this.evaluate(splits[s]);
+          out[splits[s] + "_loss"].push(result.loss);
+          out[splits[s] + "_acc"].push(result.acc);
+        }
+        out.w_norm.push(this.weightNorm());
+      }
+      this.step_++;
+      if (step === E) break;
+      this.net.backward(theta, spec.train.X, n, this.acts, this.dlogits, this.masks, grad, this.delta, this.up);
+      var b1 = 1 - Math.pow(beta1, step + 1), b2 = 1 - Math.pow(beta2, step + 1);
+      for (var p = 0; p < theta.length; p++) {
+        var g = grad[p];
+        if (this.isWeight[p]) {
+          g += this.wd * theta[p];
+          if (this.l1 > 0) g += this.l1 * (theta[p] > 0 ? 1 : (theta[p] < 0 ? -1 : 0));
+        }
+        this.m[p] = beta1 * this.m[p] + (1 - beta1) * g;
+        this.v[p] = beta2 * this.v[p] + (1 - beta2) * g * g;
+        theta[p] -= lr * (this.m[p] / b1) / (Math.sqrt(this.v[p] / b2) + eps);
+      }
+    }
+    return this;
+  };
+
+  Classifier.prototype.weightNorm = function () {
+    var total = 0;
+    for (var p = 0; p < this.theta.length; p++) if (this.isWeight[p]) total += this.theta[p] * this.theta[p];
+    return Math.sqrt(total);
+  };
+
+  Classifier.prototype.gridProbs = function () {
+    /* Probability of class 1 on the grid x grid (rows follow the second feature), as models.plane_points. */
+    var g = this.spec.grid, k = g.length, pts = new Float64Array(k * k * 2);
+    for (var r = 0; r < k; r++) for (var c = 0; c < k; c++) { pts[2 * (r * k + c)] = g[c]; pts[2 * (r * k + c) + 1] = g[r]; }
+    var sizes = this.net.sizes, acts = sizes.slice(1).map(function (w) { return new Float64Array(k * k * w); });
+    var logits = this.net.forward(this.theta, pts, k * k, acts, null), probs = new Float64Array(k * k);
+    for (var i = 0; i < k * k; i++) probs[i] = 1 / (1 + Math.exp(-logits[i]));
+    return probs;
+  };
+
+  function trainClassifier(spec, setting, uniform) {
+    /* The whole training at once; returns the curves and the final parameters. */
+    var run = new Classifier(spec, setting, uniform).step(Infinity);
+    run.out.params = run.theta;
+    return run.out;
+  }
+
+  // ------------------------------------------------------------------ polynomial fits (Chapter 0)
+
+  function legendre(x, degree) {
+    /* Legendre features P_0..P_degree of 2x - 1, as numpy.polynomial.legendre.legvander. */
+    var t = 2 * x - 1, row = [1];
+    if (degree > 0) row.push(t);
+    for (var k = 2; k <= degree; k++) row.push(((2 * k - 1) * t * row[k - 1] - (k - 1) * row[k - 2]) / k);
+    return row;
+  }
+
+  function householderQR(A, rows, cols) {
+    /* In-place Householder QR of a row-major rows x cols matrix (rows >= cols); returns the reflectors' norms. */
+    var diag = new Float64Array(cols);
+    for (var k = 0; k < cols; k++) {
+      var norm = 0;
+      for (var i = k; i < rows; i++) norm += A[i * cols + k] * A[i * cols + k];
+      norm = Math.sqrt(norm);
+      if (A[k * cols + k] < 0) norm = -norm;
+      diag[k] = -norm;
+      if (norm === 0) continue;
+      for (i = k; i < rows; i++) A[i * cols + k] /= norm;
+      A[k * cols + k] += 1;
+      for (var j = k + 1; j < cols; j++) {
+        var s = 0;
+        for (i = k; i < rows; i++) s += A[i * cols + k] * A[i * cols + j];
+        s = -s / A[k * cols + k];
+        for (i = k; i < rows; i++) A[i * cols + j] += s * A[i * cols + k];
+      }
+    }
+    return diag;
+  }
+
+  function applyQt(A, diag, rows, cols, v) {
+    for (var k = 0; k < cols; k++) {
+      if (diag[k] === 0) continue;
+      var s = 0;
+      for (var i = k; i < rows; i++) s += A[i * cols + k] * v[i];
+      s = -s / A[k * cols + k];
+      for (i = k; i < rows; i++) v[i] += s * A[i * cols + k];
+    }
+  }
+
+  function fitPolynomial(x, y, degree) {
+    /* Least-squares coefficients on Legendre features; the minimum-norm fit when there are fewer points. */
+    var n = x.length, p = degree + 1, A, diag, k, i, j;
+    if (n >= p) {
+      A = new Float64Array(n * p);
+      for (i = 0; i < n; i++) A.set(legendre(x[i], degree), i * p);
+      diag = householderQR(A, n, p);
+      var v = Float64Array.from(y);
+      applyQt(A, diag, n, p, v);
+      var coef = new Float64Array(p);
+      for (k = p - 1; k >= 0; k--) {
+        var s = v[k];
+        for (j = k + 1; j < p; j++) s -= A[k * p + j] * coef[j];
+        coef[k] = s / diag[k];
+      }
+      return coef;
+    }
+    // fewer points than coefficients: A^T = QR, then the minimum-norm solution is Q (R^T)^-1 y
+    A = new Float64Array(p * n);
+    for (i = 0; i < n; i++) {
+      var row = legendre(x[i], degree);
+      for (k = 0; k < p; k++) A[k * n + i] = row[k];
+    }
+    diag = householderQR(A, p, n);
+    var z = new Float64Array(p);
+    for (k = 0; k < n; k++) {
+      var t = y[k];
+      for (j = 0; j < k; j++) t -= A[j * n + k] * z[j];
+      z[k] = t / diag[k];
+    }
+    // multiply by Q = H_0 H_1 ... H_{n-1}: apply the reflectors in reverse order
+    for (k = n - 1; k >= 0; k--) {
+      var dot = 0;
+      for (i = k; i < p; i++) dot += A[i * n + k] * z[i];
+      dot = -dot / A[k * n + k];
+      for (i = k; i < p; i++) z[i] += dot * A[i * n + k];
+    }
+    return z;
+  }
+
+  function predictPolynomial(coef, x) {
+    var row = legendre(x, coef.length - 1), total = 0;
+    for (var k = 0; k < coef.length; k++) total += coef[k] * row[k];
+    return total;
+  }
+
+  function meanSquaredError(coef, xs, ys) {
+    var total = 0;
+    for (var i = 0; i < xs.length; i++) { var r = predictPolynomial(coef, xs[i]) - ys[i]; total += r * r; }
+    return total / xs.length;
+  }
+
+  function capacityCurve(data, maxDegree) {
+    /* Training and dev error of every degree from 0 to maxDegree, as capacity.capacity_curve. */
+    var out = {train_error: [], val_error: [], fits: []};
+    for (var d = 0; d <= maxDegree; d++) {
+      var coef = fitPolynomial(data.train.x, data.train.y, d);
+      out.fits.push(coef);
+      out.train_error.push(meanSquaredError(coef, data.train.x, data.train.y));
+      out.val_error.push(meanSquaredError(coef, data.val.x, data.val.y));
+    }
+    return out;
+  }
+
+  var api = {decode: decode, unpack: unpack, seededUniform: seededUniform, trainRegression: trainRegression,
+             Classifier: Classifier, trainClassifier: trainClassifier, fitPolynomial: fitPolynomial,
+             predictPolynomial: predictPolynomial, capacityCurve: capacityCurve, legendre: legendre, label: label};
+
+  // ------------------------------------------------------------------ drawing on a canvas
+
+  var COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"];
+  var RDBU_R = [[5, 48, 97], [33, 102, 172], [67, 147, 195], [146, 197, 222], [209, 229, 240], [247, 247, 247],
+                [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31]];
+  var FONT = "13px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+  function label(value) {
+    /* A slider value written briefly, as plotting.lambda_label: '0', '0.003', '3', '1e-04'. */
+    if (value === 0) return "0";
+    var text = Number(value.toPrecision(2));
+    if (Math.abs(value) < 1e-4 || Math.abs(value) >= 1e16) return text.toExponential().replace(/e([+-])(\d)$/, "e$10$2");
+    return String(text);
+  }
+
+  function pyExp(x) {
+    /* x in Python's "{:.2e}" form: 8.94e-04. */
+    return x.toExponential(2).replace(/e([+-])(\d)$/, "e$10$2");
+  }
+
+  function percent(x) { return (100 * x).toFixed(1) + "%"; }
+
+  function ticks(lo, hi, log) {
+    if (log) {
+      var out = [];
+      for (var e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e++) out.push(Math.pow(10, e));
+      var step = Math.ceil(out.length / 6);
+      return out.filter(function (_, i) { return i % step === 0; });
+    }
+    var raw = (hi - lo) / 5, mag = Math.pow(10, Math.floor(Math.log10(raw))), unit = [1, 2, 2.5, 5, 10].map(function (m) {
+      return m * mag; }).find(function (u) { return u >= raw; });
+    var list = [];
+    for (var t = Math.ceil(lo / unit) * unit; t <= hi + unit * 1e-9; t += unit) list.push(Math.abs(t) < unit * 1e-9 ? 0 : t);
+    return list;
+  }
+
+  function tickText(t, log) {
+    if (log) return "1e" + Math.round(Math.log10(t));
+    return String(Number(t.toPrecision(6)));
+  }
+
+  function Panel(ctx, box, opts) {
+    /* One axes: box {x, y, w, h} in CSS pixels; opts: xlim, ylim, xlog, ylog, title, xlabel, ylabel. */
+    this.ctx = ctx;
+    this.opts = opts;
+    var left = 58, bottom = 42, top = 24;
+    this.px = {x: box.x + left, y: box.y + top, w: box.w - left - 10, h: box.h - top - bottom};
+  }
+
+  Panel.prototype.sx = function (x) {
+    var o = this.opts, lo = o.xlim[0], hi = o.xlim[1];
+    var f = o.xlog ? (Math.log(x) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (x - lo) / (hi - lo);
+    return this.px.x + f * this.px.w;
+  };
+
+  Panel.prototype.sy = function (y) {
+    var o = this.opts, lo = o.ylim[0], hi = o.ylim[1];
+    y = Math.min(Math.max(y, lo), hi);
+    var f = o.ylog ? (Math.log(y) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : (y - lo) / (hi - lo);
+    return this.px.y + (1 - f) * this.px.h;
+  };
+
+  Panel.prototype.frame = function () {
+    var c = this.ctx, p = this.px, o = this.opts, self = this;
+    c.save();
+    c.font = FONT;
+    c.fillStyle = "#222";
+    c.strokeStyle = "#444";
+    c.lineWidth = 1;
+    c.strokeRect(p.x, p.y, p.w, p.h);
+    c.textAlign = "center";
+    c.textBaseline = "top";
+    ticks(o.xlim[0], o.xlim[1], o.xlog).forEach(function (t) {
+      var x = self.sx(t);
+      c.beginPath(); c.moveTo(x, p.y + p.h); c.lineTo(x, p.y + p.h + 4); c.stroke();
+      c.fillText(tickText(t, o.xlog), x, p.y + p.h + 6);
+    });
+    c.fillText(o.xlabel || "", p.x + p.w / 2, p.y + p.h + 24);
+    c.textAlign = "right";
+    c.textBaseline = "middle";
+    ticks(o.ylim[0], o.ylim[1], o.ylog).forEach(function (t) {
+      var y = self.sy(t);
+      c.beginPath(); c.moveTo(p.x - 4, y); c.lineTo(p.x, y); c.stroke();
+      c.fillText(tickText(t, o.ylog), p.x - 6, y);
+    });
+    c.save();
+    c.translate(p.x - 46, p.y + p.h / 2);
+    c.rotate(-Math.PI / 2);
+    c.textAlign = "center";
+    c.fillText(o.ylabel || "", 0, 0);
+    c.restore();
+    c.textAlign = "left";
+    c.textBaseline = "bottom";
+    c.font = "bold " + FONT;
+    c.fillText(o.title || "", p.x, p.y - 6, p.w);
+    c.restore();
+  };
+
+  Panel.prototype.clip = function (draw) {
+    var c = this.ctx, p = this.px;
+    c.save();
+    c.beginPath();
+    c.rect(p.x, p.y, p.w, p.h);
+    c.clip();
+    draw(c);
+    c.restore();
+  };
+
+  Panel.prototype.line = function (xs, ys, color, width, dash) {
+    var self = this;
+    this.clip(function (c) {
+      c.strokeStyle = color;
+      c.lineWidth = width || 2;
+      c.setLineDash(dash || []);
+      c.beginPath();
+      for (var i = 0; i < ys.length; i++) {
+        var x = self.sx(xs[i]), y = self.sy(ys[i]);
+        if (i) c.lineTo(x, y); else c.moveTo(x, y);
+      }
+      c.stroke();
+    });
+  };
+
+  Panel.prototype.dots = function (xs, ys, colors, radius) {
+    var self = this;
+    this.clip(function (c) {
+      c.strokeStyle = "#000";
+      c.lineWidth = 0.6;
+      for (var i = 0; i < xs.length; i++) {
+        c.fillStyle = typeof colors === "string" ? colors : colors[i];
+        c.beginPath();
+        c.arc(self.sx(xs[i]), self.sy(ys[i]), radius || 3, 0, 2 * Math.PI);
+        c.fill();
+        c.stroke();
+      }
+    });
+  };
+
+  Panel.prototype.legend = function (items, corner) {
+    var c = this.ctx, p = this.px, h = 18, w = 0;
+    c.save();
+    c.font = FONT;
+    items.forEach(function (item) { w = Math.max(w, c.measureText(item[0]).width); });
+    var x0 = corner.indexOf("right") >= 0 ? p.x + p.w - w - 40 : p.x + 6;
+    var y0 = corner.indexOf("lower") >= 0 ? p.y + p.h - h * items.length - 6 : p.y + 6;
+    c.fillStyle = "rgba(255,255,255,0.85)";
+    c.fillRect(x0, y0, w + 34, h * items.length + 4);
+    items.forEach(function (item, i) {
+      var y = y0 + 2 + h * i + h / 2;
+      c.strokeStyle = item[1]; c.lineWidth = 2; c.setLineDash(item[2] || []);
+      c.beginPath(); c.moveTo(x0 + 4, y); c.lineTo(x0 + 24, y); c.stroke();
+      c.fillStyle = "#222"; c.textBaseline = "middle"; c.textAlign = "left";
+      c.fillText(item[0], x0 + 30, y);
+    });
+    c.restore();
+  };
+
+  function rdbu(p) {
+    var f = Math.min(Math.max(p, 0), 1) * (RDBU_R.length - 1), i = Math.min(Math.floor(f), RDBU_R.length - 2), t = f - i;
+    return RDBU_R[i].map(function (a, k) { return a + t * (RDBU_R[i + 1][k] - a); });
+  }
+
+  Panel.prototype.heatmap = function (probs, k) {
+    /* probs (k x k, rows follow y) painted with RdBu_r at 65 % over white, and its 0.5 contour (marching squares). */
+    var image = document.createElement("canvas");
+    image.width = image.height = k;
+    var ictx = image.getContext("2d"), data = ictx.createImageData(k, k);
+    for (var r = 0; r < k; r++) for (var col = 0; col < k; col++) {
+      var rgb = rdbu(probs[r * k + col]), o = 4 * ((k - 1 - r) * k + col);
+      for (var ch = 0; ch < 3; ch++) data.data[o + ch] = 255 + 0.65 * (rgb[ch] - 255);
+      data.data[o + 3] = 255;
+    }
+    ictx.putImageData(data, 0, 0);
+    var p = this.px, g = this.opts.grid, self = this;
+    this.ctx.imageSmoothingEnabled = true;
+    this.ctx.drawImage(image, p.x, p.y, p.w, p.h);
+    this.clip(function (c) {
+      c.strokeStyle = "#000";
+      c.lineWidth = 1.5;
+      c.beginPath();
+      function at(r, col) { return probs[r * k + col] - 0.5; }
+      function point(r0, c0, r1, c1) {
+        var a = at(r0, c0), b = at(r1, c1), t = a / (a - b);
+        return [self.sx(g[c0] + t * (g[c1] - g[c0])), self.sy(g[r0] + t * (g[r1] - g[r0]))];
+      }
+      for (var r = 0; r + 1 < k; r++) for (var col = 0; col + 1 < k; col++) {
+        var cut = [];
+        [[r, col, r, col + 1], [r, col + 1, r + 1, col + 1], [r + 1, col + 1, r + 1, col], [r + 1, col, r, col]]
+          .forEach(function (e) { if ((at(e[0], e[1]) > 0) !== (at(e[2], e[3]) > 0)) cut.push(point(e[0], e[1], e[2], e[3])); });
+        for (var i = 0; i + 1 < cut.length; i += 2) { c.moveTo(cut[i][0], cut[i][1]); c.lineTo(cut[i + 1][0], cut[i + 1][1]); }
+      }
+      c.stroke();
+    });
+  };
+
+  Panel.prototype.bars = function (edges, counts, color) {
+    var self = this;
+    this.clip(function (c) {
+      c.fillStyle = color;
+      for (var i = 0; i < counts.length; i++) {
+        if (!counts[i]) continue;
+        var x0 = self.sx(edges[i]), x1 = self.sx(edges[i + 1]), y = self.sy(counts[i]);
+        c.fillRect(x0, y, x1 - x0, self.sy(self.opts.ylim[0]) - y);
+      }
+    });
+  };
+
+  Panel.prototype.vline = function (x, color, dash) {
+    var c = this.ctx, p = this.px, sx = this.sx(x);
+    c.save(); c.strokeStyle = color; c.lineWidth = 1.5; c.setLineDash(dash || []);
+    c.beginPath(); c.moveTo(sx, p.y); c.lineTo(sx, p.y + p.h); c.stroke(); c.restore();
+  };
+
+  function layout(canvas, count, aspect) {
+    /* Size the canvas to its box: panels side by side when there is room, stacked on a phone; returns the boxes. */
+    var width = Math.max(canvas.parentNode.clientWidth, 240), wide = width >= 620;
+    var panelW = wide ? width / count : width, panelH = Math.min(Math.round(panelW * aspect), 340);
+    if (wide) panelH = Math.max(panelH, 240);
+    var height = wide ? panelH : panelH * count, ratio = window.devicePixelRatio || 1;
+    canvas.style.width = width + "px";
+    canvas.style.height = height + "px";
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    var ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, width, height);
+    var boxes = [];
+    for (var i = 0; i < count; i++)
+      boxes.push(wide ? {x: i * panelW, y: 0, w: panelW, h: panelH} : {x: 0, y: i * panelH, w: panelW, h: panelH});
+    return {ctx: ctx, boxes: boxes};
+  }
+
+  function range(n) { var out = []; for (var i = 0; i < n; i++) out.push(i); return out; }
+
+  // ------------------------------------------------------------------ the explorers' pictures and status lines
+
+  var PICTURES = {
+    regression: function (canvas, spec, run, setting) {
+      var lay = layout(canvas, 3, 0.75), ctx = lay.ctx, epochs = range(run.train_loss.length);
+      var E = epochs.length - 1, w = run.w, zeros = 0, edges = [], counts = new Array(60).fill(0);
+      for (var i = 0; i <= 60; i++) edges.push(-3 + 0.1 * i);
+      for (i = 0; i < w.length; i++) {
+        if (w[i] === 0) zeros++;
+        counts[Math.min(59, Math.max(0, Math.floor((Math.min(Math.max(w[i], -3), 3) + 3) / 0.1)))]++;
+      }
+      var loss = new Panel(ctx, lay.boxes[0], {xlim: [0, E], ylim: [1e-6, 1e3], ylog: true, xlabel: "epoch",
+        ylabel: "half mean squared error", title: "Loss per epoch (" + setting.penalty + ", λ = " + label(setting.value) + ")"});
+      loss.frame();
+      loss.line(epochs, run.train_loss, COLORS[0]);
+      loss.line(epochs, run.test_loss, COLORS[1]);
+      loss.legend([["training loss", COLORS[0]], ["test loss", COLORS[1]]], "lower left");
+      var norm = new Panel(ctx, lay.boxes[1], {xlim: [0, E], ylim: [0, 15], xlabel: "epoch", ylabel: "‖w‖₂",
+        title: "Size of the weights"});
+      norm.frame();
+      norm.line(epochs, run.w_norm, COLORS[2]);
+      var hist = new Panel(ctx, lay.boxes[2], {xlim: [-3, 3], ylim: [0, 200], xlabel: "final weight value",
+        ylabel: "number of weights", title: "Final weights: " + zeros + " of " + w.length + " exactly 0"});
+      hist.bars(edges, counts, COLORS[3]);
+      hist.frame();
+      return setting.penalty + ", λ = " + label(setting.value) + ": final training loss " +
+        pyExp(run.train_loss[E]) + ", test loss " + pyExp(run.test_loss[E]) + ", ‖w‖₂ = " +
+        run.w_norm[E].toFixed(3) + ", " + zeros + " of " + w.length + " weights exactly 0";
+    },
+    classifier: function (canvas, spec, run, setting, probs) {
+      var lay = layout(canvas, 2, 0.9), ctx = lay.ctx, g = spec.grid, k = g.length, X = spec.train.X, y = spec.train.y;
+      var dropout = setting.name === "drop rate", last = run.train_acc.length - 1;
+      var name = dropout ? "drop rate " + setting.value : setting.penalty + ", λ = " + label(setting.value);
+      var board = new Panel(ctx, lay.boxes[0], {xlim: [g[0], g[k - 1]], ylim: [g[0], g[k - 1]], grid: g,
+        xlabel: "first feature (standardised)", ylabel: "second feature (standardised)",
+        title: "Decision boundary (" + name + ")"});
+      if (probs) board.heatmap(probs, k);
+      var xs = [], ys = [], colors = [];
+      for (var i = 0; i < y.length; i++) { xs.push(X[2 * i]); ys.push(X[2 * i + 1]); colors.push(y[i] > 0.5 ? "#b2182b" : "#2166ac"); }
+      board.dots(xs, ys, colors, 3.5);
+      board.frame();
+      var acc = new Panel(ctx, lay.boxes[1], {xlim: [0, spec.num_epochs], ylim: [0.4, 1.02],
+        xlabel: "epoch (one full-batch Adam step)", ylabel: "accuracy",
+        title: last < 0 ? "Accuracy" : "Accuracy: train " + percent(run.train_acc[last]) + ", test " + percent(run.test_acc[last])});
+      acc.frame();
+      acc.line(run.epochs, run.train_acc, COLORS[0]);
+      acc.line(run.epochs, run.test_acc, COLORS[1]);
+      acc.legend([["training accuracy", COLORS[0]], ["test accuracy", COLORS[1]]], "lower right");
+      if (last < 0) return name + ": training…";
+      var train = run.train_acc[last], test = run.test_acc[last];
+      if (dropout) {
+        var gap = 100 * (train - test);
+        return name + ": training accuracy " + percent(train) + ", test accuracy " + percent(test) + " (gap " +
+          (gap >= 0 ? "+" : "") + gap.toFixed(1) + "%), all measured with dropout off";
+      }
+      return name + ": training accuracy " + percent(train) +
+        ", test accuracy " + percent(test) + ", ‖W‖₂ = " + run.w_norm[last].toFixed(2);
+    },
+    capacity: function (canvas, spec, fit, setting) {
+      var lay = layout(canvas, 2, 0.8), ctx = lay.ctx, data = fit.data, d = setting.degree, curve = fit.curve;
+      var xs = spec.curve_x, prediction = Array.prototype.map.call(xs, function (x) {
+        return Math.min(Math.max(predictPolynomial(curve.fits[d], x), -3), 3); });
+      var left = new Panel(ctx, lay.boxes[0], {xlim: [0, 1], ylim: [-2, 2], xlabel: "input x", ylabel: "target y",
+        title: "Degree " + d + ", " + data.train.x.length + " training points"});
+      left.frame();
+      left.line(xs, spec.truth, "#808080", 1.5, [6, 4]);
+      left.line(xs, prediction, COLORS[1]);
+      left.dots(data.train.x, data.train.y, COLORS[0], 3.5);
+      left.legend([["true curve sin(2πx)", "#808080", [6, 4]], ["fitted polynomial", COLORS[1]]], "lower left");
+      var degrees = range(spec.max_degree + 1), limits = [3e-3, 30];
+      var right = new Panel(ctx, lay.boxes[1], {xlim: [-0.5, spec.max_degree + 0.5], ylim: limits, ylog: true,
+        xlabel: "polynomial degree (model capacity)", ylabel: "mean squared error (log scale)",
+        title: "Train error " + curve.train_error[d].toFixed(3) + ", dev error " + curve.val_error[d].toFixed(3)});
+      right.frame();
+      right.line(degrees, curve.train_error, COLORS[0]);
+      right.line(degrees, curve.val_error, COLORS[1]);
+      right.dots(degrees, curve.train_error, COLORS[0], 2.5);
+      right.dots(degrees, curve.val_error, COLORS[1], 2.5);
+      right.vline(d, "#000", [2, 3]);
+      right.legend([["training error", COLORS[0]], ["dev (validation) error", COLORS[1]]], "upper left");
+      var best = 0;
+      curve.val_error.forEach(function (e, i) { if (e < curve.val_error[best]) best = i; });
+      return data.train.x.length + " training points, degree " + d + ": training error " +
+        curve.train_error[d].toFixed(3) + ", dev error " + curve.val_error[d].toFixed(3) +
+        " (lowest dev error at degree " + best + "; noise variance 0.09)";
+    }
+  };
+
+  // ------------------------------------------------------------------ binding an explorer to its slider
+
+  var queued = [], channel = null;
+
+  function yieldThen(task) {
+    /* Run task after the page has had a turn (a MessageChannel message: setTimeout(0) waits >= 4 ms when nested). */
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = function () { queued.shift()(); };
+    }
+    queued.push(task);
+    channel.port2.postMessage(0);
+  }
+
+  function Explorer(root, api, data) {
+    /* A scrubber upgraded to a live explorer: its slider retrains the model in this page. */
+    var spec = api.unpack(data);
+    this.root = root;
+    this.spec = spec;
+    this.range = root.querySelector("input[type=range]");
+    this.out = root.querySelector("output");
+    this.status = root.querySelector(".reglab-live-status");
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "reglab-live-canvas";
+    this.canvas.setAttribute("role", "img");
+    var img = root.querySelector("img");
+    img.parentNode.insertBefore(this.canvas, img);
+    img.style.display = "none";
+    this.job = 0;
+    this.timings = [];
+    this.cache = {};
+    this.penalty = spec.penalties ? spec.penalties[0] : null;
+    var self = this;
+    this.range.addEventListener("input", function (event) { self.retrain(event.timeStamp); });
+    root.querySelectorAll("input[name$=-penalty]").forEach(function (radio) {
+      radio.addEventListener("change", function (event) { self.penalty = radio.value; self.retrain(event.timeStamp); });
+    });
+    window.addEventListener("resize", function () { if (self.last) self.draw(self.last.run, self.last.probs); });
+    root.classList.add("reglab-live-on");
+    this.retrain(null);
+  }
+
+  Explorer.prototype.setting = function () {
+    var spec = this.spec, index = Number(this.range.value), value = spec.values[index];
+    this.out.textContent = spec.labels[index];
+    this.range.setAttribute("aria-valuetext", spec.name + " = " + spec.labels[index]);
+    if (spec.kind === "capacity") return spec.slider === "degree" ? {degree: value, num_train: spec.fixed}
+      : {degree: spec.fixed, num_train: value};
+    var setting = {name: spec.name, value: value, penalty: this.penalty};
+    if (spec.kind === "classifier" && spec.name === "drop rate") setting.drop_rate = value;
+    else if (this.penalty === "L1") setting.l1 = value;
+    else setting.weight_decay = value;
+    return setting;
+  };
+
+  Explorer.prototype.draw = function (run, probs) {
+    var text = PICTURES[this.spec.kind](this.canvas, this.spec, run, this.current, probs);
+    this.status.textContent = text;
+    this.canvas.setAttribute("aria-label", this.spec.title + ". " + text);
+    return text;
+  };
+
+  Explorer.prototype.key = function (setting) {
+    return [setting.penalty, setting.value, setting.degree, setting.num_train].join("|");
+  };
+
+  Explorer.prototype.finish = function (started, result) {
+    var self = this, job = this.job;
+    this.last = result;
+    var text = this.draw(result.run, result.probs);
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        if (job !== self.job) return;
+        var record = {value: self.out.textContent, status: text, cached: !!result.cached,
+                      ms: started === null ? null : performance.now() - started};
+        self.timings.push(record);
+        self.root.dataset.state = "done";
+        self.root.dispatchEvent(new CustomEvent("reglab-painted", {detail: record}));
+        self.prefetch(job);
+      }, 0);
+    });
+  };
+
+  Explorer.prototype.train = function (setting, job, progress, done) {
+    /* Train for setting in slices of about 12 ms, yielding to the page between them; stop if job is superseded. */
+    var self = this, spec = this.spec;
+    if (spec.kind === "regression") return done({run: api.trainRegression(spec, setting)});
+    if (spec.kind === "capacity") {
+      var data = spec.sets[String(setting.num_train)];
+      return done({run: {data: data, curve: api.capacityCurve(data, spec.max_degree)}});
+    }
+    var run = new api.Classifier(spec, setting);
+    function slice() {
+      if (job !== self.job) return;
+      var until = performance.now() + 12;
+      while (!run.done() && performance.now() < until) run.step(5);
+      if (run.done()) return done({run: run.out, probs: run.gridProbs()});
+      if (progress) progress(run.out);
+      yieldThen(slice);
+    }
+    slice();
+  };
+
+  Explorer.prototype.retrain = function (started) {
+    /* Retrain for the slider's value (or take it from the prefetched ones); a newer move cancels a running one. */
+    var self = this, job = ++this.job, setting = this.setting(), lastPaint = performance.now();
+    this.current = setting;
+    this.root.dataset.state = "training";
+    var cached = this.cache[this.key(setting)];
+    if (cached) return this.finish(started, {run: cached.run, probs: cached.probs, cached: true});
+    this.train(setting, job, function (partial) {
+      if (performance.now() - lastPaint > 80) { self.draw(partial, null); lastPaint = performance.now(); }
+    }, function (result) {
+      self.cache[self.key(setting)] = result;
+      self.finish(started, result);
+    });
+  };
+
+  Explorer.prototype.prefetch = function (job) {
+    /* While the reader looks, train the slider's neighbouring values, so that the next key press paints at once. */
+    var self = this, index = Number(this.range.value), spec = this.spec;
+    var todo = [index + 1, index - 1].filter(function (i) { return i >= 0 && i < spec.values.length; });
+    var saved = this.range.value;
+    var next = todo.map(function (i) {
+      self.range.value = i;
+      var s = self.setting();
+      return s;
+    }).filter(function (s) { return !self.cache[self.key(s)]; });
+    this.range.value = saved;
+    this.setting();
+    (function one() {
+      var setting = next.shift();
+      if (!setting || job !== self.job) return;
+      self.train(setting, job, null, function (result) { self.cache[self.key(setting)] = result; yieldThen(one); });
+    })();
+  };
+
+  function upgrade(root, data) {
+    if (root.reglabExplorer) return root.reglabExplorer;
+    try {
+      root.reglabExplorer = new Explorer(root, api, data);
+    } catch (err) {  // the precomputed figure stays, and says why in the console
+      root.dataset.state = "failed";
+      if (window.console) console.error("reglab-live: could not start the explorer", err);
+    }
+    return root.reglabExplorer;
+  }
+
+  function load(root) {
+    /* The explorer's data: inline, or (on the website) a script in _static/live/ loaded now (works from file://). */
+    var holder = root.querySelector("script.reglab-live-spec"), source = holder.getAttribute("data-src");
+    if (!source) return upgrade(root, JSON.parse(holder.textContent));
+    if (root.dataset.state) return;
+    root.dataset.state = "loading";
+    var key = source.replace(/^.*\//, "").replace(/\.js$/, ""), script = document.createElement("script");
+    script.src = source;
+    script.onload = function () { upgrade(root, window.reglabLiveSpecs[key]); };
+    script.onerror = function () { root.dataset.state = "failed"; };
+    document.head.appendChild(script);
+  }
+
+  function start() {
+    /* Start each explorer when it comes within a screen or so of the viewport: its data is loaded only then. */
+    var roots = document.querySelectorAll(".reglab-live");
+    if (!("IntersectionObserver" in window)) return roots.forEach(load);
+    var watch = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { watch.unobserve(entry.target); load(entry.target); }
+      });
+    }, {rootMargin: "600px 0px"});
+    roots.forEach(function (root) { watch.observe(root); });
+  }
+
+  if (typeof document !== "undefined") {
+    api.load = load;
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+    else start();
+  }
+  return api;
+}));

@@ -1,0 +1,185 @@
+"""The website's in-browser trainers (_static/reglab-live.js) against reglab's NumPy trainers, run under Node.
+
+The JavaScript gets the specs the website embeds (reglab.browser_trainers) and must reproduce reglab's curves and
+weights within the tolerances below, so the two can never drift apart. Dropout masks come from the same uniform
+numbers as reglab's (exported here), so dropout training is compared too.
+"""
+
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from reglab import browser_trainers, capacity, presets, train
+from reglab._random import rng_for
+
+RUNNER = ROOT / "tests" / "js" / "run_trainers.js"
+LIVE_JS = ROOT / "_static" / "reglab-live.js"
+# Parity tolerances (relative, with an absolute floor for values near 0). The JavaScript sums in another order
+# than NumPy's matrix products, so the last bits differ and 500 Adam steps carry them along.
+# An L1 subgradient flips sign(w) for weights crossing 0, which makes the two runs part a little more.
+REGRESSION_RTOL, CLASSIFIER_RTOL, L1_CLASSIFIER_RTOL, CAPACITY_RTOL, ATOL = 1e-9, 1e-6, 1e-2, 1e-6, 1e-12
+INSTALL_NODE = "The parity tests need Node.js (`node`); .ci/run installs Debian's nodejs when it is missing."
+
+
+def run_node(tmp_path, cases):
+    """Run the JavaScript trainers on cases under Node; returns one {"result", "ms"} or {"error"} per case."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail(f"node is missing. {INSTALL_NODE}", pytrace=False)
+    cases_file, out_file = tmp_path / "cases.json", tmp_path / "results.json"
+    cases_file.write_text(json.dumps(cases))
+    run = subprocess.run([node, str(RUNNER), str(cases_file), str(out_file)], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, f"node failed:\n{run.stdout}\n{run.stderr}"
+    return json.loads(out_file.read_text())
+
+
+def close(js, py, rtol, what, atol=ATOL):
+    """Assert two arrays agree within rtol (and atol); the message gives the worst relative difference."""
+    js, py = np.asarray(js, dtype=float), np.asarray(py, dtype=float)
+    assert js.shape == py.shape, f"{what}: shapes differ, {js.shape} in JavaScript and {py.shape} in reglab"
+    worst = np.max(np.abs(js - py) / (np.abs(py) + atol / rtol))
+    assert np.allclose(js, py, rtol=rtol, atol=atol), f"{what}: worst relative difference {worst:.2e} > {rtol:g}"
+    return worst
+
+
+@pytest.fixture(scope="module")
+def regression_results(tmp_path_factory):
+    spec = browser_trainers.regression_spec(splits=("train", "val", "test"))
+    settings = [{"weight_decay": 3.0, "l1": 0.0}, {"weight_decay": 0.0, "l1": 0.0}, {"weight_decay": 0.0, "l1": 0.1},
+                {"weight_decay": 30.0, "l1": 0.0}]
+    js = run_node(tmp_path_factory.mktemp("regression"), [{"spec": spec, "setting": s} for s in settings])
+    py = [train.train_linear_regression(presets.default_data("regression"), **s) for s in settings]
+    return list(zip(settings, js, py))
+
+
+def test_regression_trainer_matches_reglab(regression_results):
+    for setting, js, py in regression_results:
+        assert "error" not in js, js
+        js = js["result"]
+        for name in ("train_loss", "val_loss", "test_loss", "w_norm"):
+            close(js[name], getattr(py, name), REGRESSION_RTOL, f"{setting} {name}")
+        close(js["w"], py.w, REGRESSION_RTOL, f"{setting} final weights")
+        close([js["b"]], [py.b], REGRESSION_RTOL, f"{setting} final bias")
+
+
+def test_l1_zeroes_the_same_weights_in_both(regression_results):
+    setting, js, py = regression_results[2]
+    zeros_js = np.flatnonzero(np.asarray(js["result"]["w"]) == 0)
+    assert len(zeros_js) >= 10, f"L1 with λ = 0.1 should set some of the 200 weights exactly to 0; got {len(zeros_js)}"
+    assert np.array_equal(zeros_js, np.flatnonzero(py.w == 0))
+
+
+def classifier_case(task, num_epochs=None, record_every=None, **setting):
+    """A case for Node and the same run in reglab: the explorer's classifier, optionally shorter."""
+    settings = dict(presets.CLASSIFIER_SETTINGS if task == "classification" else presets.DROPOUT_SETTINGS)
+    settings.update({k: v for k, v in (("num_epochs", num_epochs), ("record_every", record_every)) if v})
+    data = presets.default_data(task)
+    spec = browser_trainers.classifier_spec(data, splits=("train", "val", "test"), **settings)
+    case = {"spec": spec, "setting": setting}
+    rate = setting.get("drop_rate", 0.0)
+    if rate:
+        # the uniform numbers reglab's trainer draws for its masks: one (examples, width) block per layer and step
+        rng = rng_for(0, "train.dropout_masks")
+        blocks = [rng.random((len(data.train.y), width)).ravel()
+                  for _ in range(settings["num_epochs"] + 1) for width in settings["hidden_sizes"]]
+        case["uniforms"] = browser_trainers.array_field(np.concatenate(blocks))
+    run = train.train_classifier(data, weight_decay=setting.get("weight_decay", 0.0), l1=setting.get("l1", 0.0),
+                                 drop_rate=rate, **settings)
+    return case, run
+
+
+CLASSIFIER_CASES = {
+    "lambda-L2-0.003": ("classification", None, None, {"weight_decay": 0.003}),
+    "lambda-L1-0.001": ("classification", None, None, {"l1": 0.001}),
+    "lambda-0": ("classification", None, None, {}),
+    "dropout-0.5-first-60-epochs": ("dropout", 60, 10, {"drop_rate": 0.5}),
+    "dropout-0": ("dropout", None, None, {}),
+}
+
+
+@pytest.fixture(scope="module")
+def classifier_results(tmp_path_factory):
+    pairs = {name: classifier_case(task, epochs, every, **setting)
+             for name, (task, epochs, every, setting) in CLASSIFIER_CASES.items()}
+    js = run_node(tmp_path_factory.mktemp("classifier"), [case for case, _ in pairs.values()])
+    return {name: (result, run) for (name, (_, run)), result in zip(pairs.items(), js)}
+
+
+@pytest.mark.parametrize("name", CLASSIFIER_CASES)
+def test_classifier_trainer_matches_reglab(classifier_results, name):
+    js, py = classifier_results[name]
+    assert "error" not in js, js
+    js, rtol = js["result"], L1_CLASSIFIER_RTOL if "L1" in name else CLASSIFIER_RTOL
+    assert js["epochs"] == py.epochs.tolist()
+    for curve in ("train_loss", "masked_loss", "val_loss", "test_loss", "w_norm"):
+        close(js[curve], getattr(py, curve), rtol, f"{name} {curve}")
+    for curve in ("train_acc", "val_acc", "test_acc"):   # a point or two may sit on the boundary under L1
+        assert js[curve] == pytest.approx(getattr(py, curve).tolist(), abs=2 / 2000 if "L1" in name else 1e-12), \
+            f"{name} {curve}"
+    flat = np.concatenate([a.ravel() for layer in py.params for a in layer])
+    # parameters near 0 are compared on the scale of the largest one
+    close(js["params"], flat, rtol, f"{name} final parameters", atol=rtol * np.abs(flat).max())
+
+
+@pytest.fixture(scope="module")
+def capacity_results(tmp_path_factory):
+    spec = browser_trainers.capacity_spec(train_sizes=(8, 20, 200))
+    sizes = [8, 20, 200]
+    js = run_node(tmp_path_factory.mktemp("capacity"), [{"spec": spec, "setting": {"num_train": n}} for n in sizes])
+    py = [capacity.capacity_curve(capacity.make_curve_data(num_train=n, seed=0)) for n in sizes]
+    return list(zip(sizes, js, py))
+
+
+def test_polynomial_fits_match_reglab_at_every_degree(capacity_results):
+    """Least squares (and the minimum-norm fit when 8 points meet up to 16 coefficients) as numpy's lstsq."""
+    for n, js, py in capacity_results:
+        assert "error" not in js, js
+        close(js["result"]["train_error"], py.train_error, CAPACITY_RTOL, f"{n} points, training error")
+        close(js["result"]["val_error"], py.val_error, CAPACITY_RTOL, f"{n} points, dev error")
+
+
+def test_bad_settings_get_clear_errors(tmp_path):
+    regression = browser_trainers.regression_spec(num_epochs=2)
+    classifier = browser_trainers.classifier_spec(presets.default_data("dropout"), (4,), "relu", 0.01, 2, 1)
+    results = run_node(tmp_path, [{"spec": regression, "setting": {"weight_decay": -1}},
+                                  {"spec": classifier, "setting": {"drop_rate": 1.5}},
+                                  {"spec": classifier, "setting": {"l1": "0.1"}}])
+    assert results[0]["error"] == "weight_decay must be a number from 0 to Infinity; got -1"
+    assert results[1]["error"] == "drop_rate must be a number from 0 to 0.99; got 1.5"
+    assert results[2]["error"] == 'l1 must be a number from 0 to Infinity; got "0.1"'
+
+
+def test_the_module_stays_tiny():
+    assert LIVE_JS.stat().st_size < 50_000, f"{LIVE_JS.name} is {LIVE_JS.stat().st_size} bytes (budget 50 KB)"
+
+
+def test_the_websites_lighter_regression_data_changes_no_shown_digit(tmp_path):
+    """The website sends the test inputs in float32: the test losses it shows stay within 1e-6 of reglab's."""
+    spec = browser_trainers.regression_spec(evaluation_precision="f32")
+    assert "f32" in spec["test"]["X"] and "f64" in spec["train"]["X"]
+    js = run_node(tmp_path, [{"spec": spec, "setting": {"weight_decay": 3.0}}])[0]["result"]
+    py = train.train_linear_regression(presets.default_data("regression"), weight_decay=3.0)
+    close(js["train_loss"], py.train_loss, REGRESSION_RTOL, "training loss (float64 inputs)")
+    close(js["test_loss"], py.test_loss, 1e-6, "test loss (float32 inputs)")
+
+
+def test_the_websites_lighter_classifier_data_changes_no_shown_digit(tmp_path):
+    """The website's classifier spec (float32 test inputs, labels as bytes) gives reglab's accuracies exactly."""
+    spec = browser_trainers.explorer_classifier_spec("classification")
+    assert "f32" in spec["test"]["X"] and "u8" in spec["test"]["y"] and "u8" in spec["train"]["y"]
+    js = run_node(tmp_path, [{"spec": spec, "setting": {"weight_decay": 0.003}}])[0]["result"]
+    py = train.train_classifier(presets.default_data("classification"), weight_decay=0.003,
+                                **presets.CLASSIFIER_SETTINGS)
+    assert js["test_acc"] == py.test_acc.tolist() and js["train_acc"] == py.train_acc.tolist()
+    close(js["test_loss"], py.test_loss, 1e-6, "test loss (float32 inputs)")
+
+
+@pytest.mark.parametrize("values, precision", [([0.5], "u8"), ([256], "u8"), ([-1], "u8"), ([1.0], "f16")])
+def test_array_fields_refuse_what_they_cannot_hold(values, precision):
+    with pytest.raises(ValueError, match="u8|precision"):
+        browser_trainers.array_field(values, precision)
