@@ -125,13 +125,33 @@
 
   // ------------------------------------------------------------------ MLP classifier (Chapters 2 and 3)
 
-  function Net(sizes, activation) {
-    /* Offsets of each layer's W (n_in x n_out, row-major) and b in one flat parameter vector, as reglab.models. */
+  function dot(x, xo, y, yo, length) {
+    /* x[xo..xo+length) . y[yo..yo+length), with four running sums (about twice as fast as one in V8). */
+    var s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
+    for (; k + 3 < length; k += 4) {
+      s0 += x[xo + k] * y[yo + k];
+      s1 += x[xo + k + 1] * y[yo + k + 1];
+      s2 += x[xo + k + 2] * y[yo + k + 2];
+      s3 += x[xo + k + 3] * y[yo + k + 3];
+    }
+    for (; k < length; k++) s0 += x[xo + k] * y[yo + k];
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  function transpose(source, so, rows, cols, target) {
+    /* target (cols x rows) = the rows x cols block of source starting at so, transposed. */
+    for (var r = 0; r < rows; r++) for (var c = 0; c < cols; c++) target[c * rows + r] = source[so + r * cols + c];
+    return target;
+  }
+
+  function Net(sizes, activation, rows) {
+    /* Offsets of each layer's W (n_in x n_out, row-major) and b in one flat parameter vector, as reglab.models;
+       rows: the most examples a pass will see (sizes the scratch space for transposes). */
     this.sizes = sizes;
     this.tanh = activation === "tanh";
     this.W = [];
     this.b = [];
-    var offset = 0;
+    var offset = 0, widest = Math.max.apply(null, sizes);
     for (var l = 0; l + 1 < sizes.length; l++) {
       this.W.push(offset);
       offset += sizes[l] * sizes[l + 1];
@@ -139,22 +159,20 @@
       offset += sizes[l + 1];
     }
     this.size = offset;
+    this.WT = new Float64Array(widest * widest);
+    this.aT = new Float64Array(widest * rows);
+    this.dT = new Float64Array(widest * rows);
   }
 
   Net.prototype.forward = function (theta, X, n, acts, masks) {
     /* Logits of n inputs; acts[l] keeps hidden layer l's output (after its mask). */
-    var sizes = this.sizes, L = sizes.length - 1, a = X;
+    var sizes = this.sizes, L = sizes.length - 1, a = X, WT = this.WT;
     for (var l = 0; l < L; l++) {
-      var din = sizes[l], dout = sizes[l + 1], W = this.W[l], bo = this.b[l], z = acts[l];
+      var din = sizes[l], dout = sizes[l + 1], bo = this.b[l], z = acts[l];
+      transpose(theta, this.W[l], din, dout, WT);
       for (var i = 0; i < n; i++) {
         var zo = i * dout, ao = i * din;
-        for (var j = 0; j < dout; j++) z[zo + j] = theta[bo + j];
-        for (var k = 0; k < din; k++) {
-          var x = a[ao + k];
-          if (x === 0) continue;
-          var wo = W + k * dout;
-          for (j = 0; j < dout; j++) z[zo + j] += x * theta[wo + j];
-        }
+        for (var j = 0; j < dout; j++) z[zo + j] = theta[bo + j] + dot(a, ao, WT, j * din, din);
       }
       if (l < L - 1) {
         var count = n * dout, mask = masks ? masks[l] : null;
@@ -170,27 +188,24 @@
 
   Net.prototype.backward = function (theta, X, n, acts, dlogits, masks, grad, delta, up) {
     /* Gradient of the loss into grad, given d loss / d logits; delta and up are scratch (n x widest layer). */
-    var sizes = this.sizes, L = sizes.length - 1;
-    grad.fill(0);
+    var sizes = this.sizes, L = sizes.length - 1, aT = this.aT, dT = this.dT;
     for (var i = 0; i < n; i++) delta[i] = dlogits[i];
     for (var l = L - 1; l >= 0; l--) {
       var din = sizes[l], dout = sizes[l + 1], W = this.W[l], bo = this.b[l];
       var a = l ? acts[l - 1] : X;
-      for (i = 0; i < n; i++) {
-        var io = i * dout, ao = i * din;
-        for (var j = 0; j < dout; j++) grad[bo + j] += delta[io + j];
-        for (var k = 0; k < din; k++) {
-          var x = a[ao + k];
-          if (x === 0) continue;
-          var go = W + k * dout;
-          for (j = 0; j < dout; j++) grad[go + j] += x * delta[io + j];
-        }
+      transpose(a, 0, n, din, aT);
+      transpose(delta, 0, n, dout, dT);
+      for (var j = 0; j < dout; j++) {
+        var total = 0;
+        for (i = 0; i < n; i++) total += dT[j * n + i];
+        grad[bo + j] = total;
       }
+      for (var k = 0; k < din; k++)
+        for (j = 0; j < dout; j++) grad[W + k * dout + j] = dot(aT, k * n, dT, j * n, n);
       if (!l) break;
       var mask = masks ? masks[l - 1] : null;
       for (i = 0; i < n; i++) {
-        io = i * dout;
-        var po = i * din;
+        var io = i * dout, po = i * din;
         for (k = 0; k < din; k++) {
           var h = a[po + k], keep = mask ? mask[po + k] : 1;
           // d activation / d z, from the stored output h = act(z) * keep (keep is 0 or 1 / (1 - rate))
@@ -198,10 +213,7 @@
           if (keep === 0) slope = 0;
           else if (this.tanh) { var t = h / keep; slope = (1 - t * t) * keep; }
           else slope = h > 0 ? keep : 0;
-          if (slope === 0) { up[po + k] = 0; continue; }
-          var s = 0, wo = W + k * dout;
-          for (j = 0; j < dout; j++) s += delta[io + j] * theta[wo + j];
-          up[po + k] = s * slope;
+          up[po + k] = slope === 0 ? 0 : dot(delta, io, theta, W + k * dout, dout) * slope;
         }
       }
       var swap = delta; delta = up; up = swap;
@@ -227,7 +239,7 @@
     this.l1 = checkSetting(setting, "l1", 0, Infinity);
     var sizes = spec.sizes, n = spec.train.y.length, widest = Math.max.apply(null, sizes.slice(1));
     this.spec = spec;
-    this.net = new Net(sizes, spec.activation);
+    this.net = new Net(sizes, spec.activation, n);
     this.rate = rate;
     this.keepScale = rate > 0 ? 1 / (1 - rate) : 1;
     this.uniform = uniform || seededUniform(spec.seed || 0);
@@ -314,7 +326,8 @@
     var g = this.spec.grid, k = g.length, pts = new Float64Array(k * k * 2);
     for (var r = 0; r < k; r++) for (var c = 0; c < k; c++) { pts[2 * (r * k + c)] = g[c]; pts[2 * (r * k + c) + 1] = g[r]; }
     var sizes = this.net.sizes, acts = sizes.slice(1).map(function (w) { return new Float64Array(k * k * w); });
-    var logits = this.net.forward(this.theta, pts, k * k, acts, null), probs = new Float64Array(k * k);
+    var logits = new Net(sizes, this.spec.activation, 0).forward(this.theta, pts, k * k, acts, null);
+    var probs = new Float64Array(k * k);
     for (var i = 0; i < k * k; i++) probs[i] = 1 / (1 + Math.exp(-logits[i]));
     return probs;
   };
