@@ -834,6 +834,12 @@
     return text;
   };
 
+  Explorer.prototype.forget = function () {
+    /* Drop every trained result and stop a training in progress (the next move trains from scratch). */
+    this.job++;
+    this.cache = {};
+  };
+
   Explorer.prototype.key = function (setting) {
     return [setting.penalty, setting.value, setting.degree, setting.num_train].join("|");
   };
