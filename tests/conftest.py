@@ -31,6 +31,30 @@ INSTALL_BROWSER = (f"The browser tests need Chromium at {CHROMIUM} and the Pytho
                    "Chromium.")
 
 
+# The suite runs on two pytest-xdist workers (pyproject's addopts): the tests of the executed book (output comparison,
+# website build, browser tests of the site) form one group on one worker, so the chapters are executed once; the
+# JupyterLab tests form another, started first on the other worker; the rest fill in around them, a module at a time
+# (so a module's fixtures are built on one worker only).
+GROUPS = {"book": 0, "lab": 1}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Put each test in its xdist group and the groups first, book then lab, so each starts on its own worker."""
+    for item in items:
+        if item.path.name == "test_browser_lab.py":
+            item.add_marker(pytest.mark.xdist_group("lab"))
+        elif "executed_book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("book"))
+        else:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+
+    def group(item):
+        marker = item.get_closest_marker("xdist_group")
+        return GROUPS.get(marker.args[0] if marker else None, len(GROUPS))
+
+    items.sort(key=group)  # stable: collection order within each group
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
