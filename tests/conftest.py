@@ -31,28 +31,39 @@ INSTALL_BROWSER = (f"The browser tests need Chromium at {CHROMIUM} and the Pytho
                    "Chromium.")
 
 
-# The suite runs on two pytest-xdist workers (pyproject's addopts): the tests of the executed book (output comparison,
-# website build, browser tests of the site) form one group on one worker, so the chapters are executed once; the
-# JupyterLab tests form another, started first on the other worker; the rest fill in around them, a module at a time
-# (so a module's fixtures are built on one worker only).
-GROUPS = {"book": 0, "lab": 1}
+# The suite runs on two pytest-xdist workers (pyproject's addopts). The tests of the executed book (output comparison,
+# website build, browser tests of the site) are one unit of work, so the chapters are executed on one worker, once;
+# the JupyterLab tests are another, started first on the other worker; the other modules fill in around them, a
+# module at a time (so a module's fixtures are built on one worker only).
+BOOK_FILES = ("test_chapter_outputs.py", "test_book_build.py", "test_browser_site.py")
+FIRST = ("book", "test_browser_lab.py")
+
+
+def unit_of_work(nodeid: str) -> str:
+    """The xdist unit a test belongs to: 'book' for the executed book's tests, else its file."""
+    name = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    return "book" if name in BOOK_FILES else name
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Schedule whole units of work (see unit_of_work), in collection order."""
+    # xdist's own --dist loadgroup marks groups in item._nodeid, which pytest 9 no longer reads
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return unit_of_work(nodeid)
+
+    return ByUnit(config, log)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Put each test in its xdist group and the groups first, book then lab, so each starts on its own worker."""
-    for item in items:
-        if item.path.name == "test_browser_lab.py":
-            item.add_marker(pytest.mark.xdist_group("lab"))
-        elif "executed_book" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("book"))
-        else:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+    """The book's tests first, then JupyterLab's, so that each starts at once on a worker of its own."""
+    def rank(item):
+        unit = unit_of_work(item.nodeid)
+        return FIRST.index(unit) if unit in FIRST else len(FIRST)
 
-    def group(item):
-        marker = item.get_closest_marker("xdist_group")
-        return GROUPS.get(marker.args[0] if marker else None, len(GROUPS))
-
-    items.sort(key=group)  # stable: collection order within each group
+    items.sort(key=rank)  # stable: collection order within each unit
 
 
 @pytest.fixture(scope="session")
