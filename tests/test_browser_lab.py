@@ -121,15 +121,16 @@ KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
 
 
 # A run has settled when a dialog (such as Select Kernel) blocks the notebook, or when the kernel is idle with nothing
-# queued and either every code cell has a new number or that state has lasted 5 s (the run stopped at an error).
+# queued and either every code cell has a new number or that state has lasted 20 s (the run stopped at an error).
 # Only a lasting idle counts: after the error of a raises-exception cell JupyterLab drops the [*] marks of the cells
-# still queued while the kernel goes on running them, and the kernel reads idle for an instant between two cells.
+# still queued while the kernel goes on running them, and the kernel reads idle between two cells: for an instant,
+# or for seconds when the other test worker keeps both cores busy.
 SETTLED = """() => {
     if (document.querySelector('.jp-Dialog')) return true;
     const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(p => p.textContent);
     if (!(%s)() || prompts.includes('[*]:')) { window.reglabSettled = null; return false; }
     window.reglabSettled = window.reglabSettled || Date.now();
-    return prompts.every(p => /\\[\\d+\\]/.test(p)) || Date.now() - window.reglabSettled > 5000;
+    return prompts.every(p => /\\[\\d+\\]/.test(p)) || Date.now() - window.reglabSettled > 20000;
 }"""
 
 
