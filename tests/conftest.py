@@ -1,5 +1,6 @@
 """Shared fixtures: the project root, a non-interactive matplotlib backend, one build of the website, a browser."""
 
+import json
 import os
 import re
 import shutil
@@ -31,18 +32,20 @@ INSTALL_BROWSER = (f"The browser tests need Chromium at {CHROMIUM} and the Pytho
                    "Chromium.")
 
 
-# The suite runs on two pytest-xdist workers (pyproject's addopts). The tests of the executed book (output comparison,
-# website build, browser tests of the site) are one unit of work, so the chapters are executed on one worker, once;
-# the JupyterLab tests are another, started first on the other worker; the other modules fill in around them, a
-# module at a time (so a module's fixtures are built on one worker only).
-BOOK_FILES = ("test_chapter_outputs.py", "test_book_build.py", "test_browser_site.py")
-FIRST = ("book", "test_browser_lab.py")
+# The suite runs on two pytest-xdist workers (pyproject's addopts), a unit of work at a time: a test module, or one
+# viewport's half of the website's browser tests. The executed book and the website are built once per run and shared
+# by the workers (shared_once). The long units go first, in this order (each worker starts with two): the book's build
+# and the JupyterLab tests, one on each worker, then the student edition and the website's two halves.
+FIRST = ("test_book_build.py", "test_browser_lab.py", "test_student_edition.py", "test_browser_site.py",
+         "test_browser_site.py[phone]")
 
 
 def unit_of_work(nodeid: str) -> str:
-    """The xdist unit a test belongs to: 'book' for the executed book's tests, else its file."""
+    """The xdist unit a test belongs to: its file, the website's browser tests split by viewport."""
     name = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
-    return "book" if name in BOOK_FILES else name
+    if name == "test_browser_site.py":
+        return name + ("[phone]" if "phone" in nodeid.split("::", 1)[-1] else "")
+    return name
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -58,7 +61,7 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The book's tests first, then JupyterLab's, so that each starts at once on a worker of its own."""
+    """The long units first (FIRST), so that the two workers finish together."""
     def rank(item):
         unit = unit_of_work(item.nodeid)
         return FIRST.index(unit) if unit in FIRST else len(FIRST)
@@ -123,24 +126,50 @@ def execute_in_place(path, timeout=600):
     return time.monotonic() - start, run.returncode, run.stdout + run.stderr
 
 
-@pytest.fixture(scope="session")
-def executed_book(tmp_path_factory):
-    """A copy of the book whose chapters were executed once in this session, two at a time.
+def shared_once(tmp_path_factory, name, make):
+    """make(folder) run once per test run, its JSON-able result shared by both xdist workers (a file lock, a cache).
 
-    Shared by the output comparison (tests/test_chapter_outputs.py, nbval's comparison) and the website build, so
-    each chapter runs once per test session instead of once per check.
+    The folder lies in the run's temporary root, which the workers share; the worker that comes second waits for the
+    first and reads its result.
     """
-    book = tmp_path_factory.mktemp("executed") / "book"
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    folder, result = root / name, root / f"{name}.json"
+    with FileLock(str(root / f"{name}.lock")):
+        if not result.exists():
+            folder.mkdir(exist_ok=True)
+            result.write_text(json.dumps(make(folder)))
+    return folder, json.loads(result.read_text())
+
+
+def execute_book(folder):
+    """Copy the book into folder and execute its chapters in place, two at a time; returns the runs by chapter."""
+    book = folder / "book"
     shutil.copytree(ROOT, book, ignore=IGNORE)
     paths = sorted((book / "chapters").glob("*.ipynb"), key=lambda p: -p.stat().st_size)  # big ones first
     with ThreadPoolExecutor(EXECUTORS) as pool:
-        runs = dict(zip([p.stem for p in paths], pool.map(execute_in_place, paths)))
-    return SimpleNamespace(root=book, chapters={p.stem: p for p in paths}, runs=runs)
+        return dict(zip([p.stem for p in paths], pool.map(execute_in_place, paths)))
+
+
+@pytest.fixture(scope="session")
+def executed_book(tmp_path_factory):
+    """A copy of the book whose chapters were executed once in this test run, two at a time.
+
+    Shared by the output comparison (tests/test_chapter_outputs.py, nbval's comparison) and the website build, so
+    each chapter runs once per test run instead of once per check (and once, not once per xdist worker).
+    """
+    folder, runs = shared_once(tmp_path_factory, "executed", execute_book)
+    book = folder / "book"
+    return SimpleNamespace(root=book, chapters={p.stem: p for p in (book / "chapters").glob("*.ipynb")},
+                           runs={name: tuple(run) for name, run in runs.items()})
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory, executed_book):
-    """The website, built once per test session from the chapters executed in this session (no second execution).
+    """The website, built once per test run from the chapters executed in this run (no second execution).
 
     The README's build command executes every notebook itself (execute_notebooks: force); this build gets the same
     notebooks already executed, so it is told not to execute them again.
@@ -152,8 +181,12 @@ def site(tmp_path_factory, executed_book):
     def from_executed(config):
         config["execute"]["execute_notebooks"] = "off"
 
-    html, code, log = copy_and_build(tmp_path_factory.mktemp("site"), from_executed, source=executed_book.root)
-    return SimpleNamespace(html=html, code=code, log=log, executed=executed_book)
+    def build(folder):
+        html, code, log = copy_and_build(folder, from_executed, source=executed_book.root)
+        return {"html": str(html), "code": code, "log": log}
+
+    _, built = shared_once(tmp_path_factory, "site", build)
+    return SimpleNamespace(html=Path(built["html"]), code=built["code"], log=built["log"], executed=executed_book)
 
 
 @pytest.fixture(scope="session")
@@ -181,7 +214,16 @@ INSTALL_NODE = ("The accessibility test needs Node's npm to install axe-core fro
 @pytest.fixture(scope="session")
 def axe_script() -> str:
     """axe-core's source, installed from package-lock.json with `npm ci` on first use."""
+    from filelock import FileLock
+
     path = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    with FileLock(str(ROOT / "node_modules.lock")):   # both xdist workers may ask at once
+        install_axe(path)
+    return path.read_text()
+
+
+def install_axe(path):
+    """`npm ci` in the project root unless axe-core is already there."""
     if not path.exists():
         npm = shutil.which("npm")
         if npm is None:
@@ -190,4 +232,3 @@ def axe_script() -> str:
                              timeout=600)
         if run.returncode or not path.exists():
             pytest.fail(f"`npm ci` failed:\n{run.stdout}\n{run.stderr}\n{INSTALL_NODE}", pytrace=False)
-    return path.read_text()
