@@ -34,9 +34,10 @@ INSTALL_BROWSER = (f"The browser tests need Chromium at {CHROMIUM} and the Pytho
 
 # The suite runs on two pytest-xdist workers (pyproject's addopts), a unit of work at a time: a test module, or one
 # viewport's half of the website's browser tests. The executed book and the website are built once per run and shared
-# by the workers (shared_once). The long units go first, in this order (each worker starts with two): the book's build
-# and the JupyterLab tests, one on each worker, then the student edition and the website's two halves.
-FIRST = ("test_book_build.py", "test_browser_lab.py", "test_student_edition.py", "test_browser_site.py",
+# by the workers (shared_once). The long units go first, in this order: each worker starts with two and takes the next
+# when one is done. So one worker builds the book, then runs the website's browser tests (light on the CPU); the other
+# runs the JupyterLab tests, then the student edition (heavy), then the small modules.
+FIRST = ("test_book_build.py", "test_browser_lab.py", "test_browser_site.py", "test_student_edition.py",
          "test_browser_site.py[phone]")
 
 
