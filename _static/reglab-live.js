@@ -815,9 +815,16 @@
   }
 
   Explorer.prototype.setting = function () {
-    var spec = this.spec, index = Number(this.range.value), value = spec.values[index];
-    this.out.textContent = spec.labels[index];
-    this.range.setAttribute("aria-valuetext", spec.name + " = " + spec.labels[index]);
+    /* The setting the slider shows now; the readout and the announced value follow it. */
+    var index = Number(this.range.value);
+    this.out.textContent = this.spec.labels[index];
+    this.range.setAttribute("aria-valuetext", this.spec.name + " = " + this.spec.labels[index]);
+    return this.settingAt(index);
+  };
+
+  Explorer.prototype.settingAt = function (index) {
+    /* The trainer's setting for the slider's index-th value (and the penalty chosen now). */
+    var spec = this.spec, value = spec.values[index];
     if (spec.kind === "capacity") return spec.slider === "degree" ? {degree: value, num_train: spec.fixed}
       : {degree: spec.fixed, num_train: value};
     var setting = {name: spec.name, value: value, penalty: this.penalty};
@@ -897,17 +904,12 @@
   };
 
   Explorer.prototype.prefetch = function (job) {
-    /* While the reader looks, train the slider's neighbouring values, so that the next key press paints at once. */
+    /* While the reader looks, train the slider's other values, nearest first, so that later moves paint at once. */
     var self = this, index = Number(this.range.value), spec = this.spec;
-    var todo = [index + 1, index - 1].filter(function (i) { return i >= 0 && i < spec.values.length; });
-    var saved = this.range.value;
-    var next = todo.map(function (i) {
-      self.range.value = i;
-      var s = self.setting();
-      return s;
-    }).filter(function (s) { return !self.cache[self.key(s)]; });
-    this.range.value = saved;
-    this.setting();
+    var todo = spec.values.map(function (_, i) { return i; }).filter(function (i) { return i !== index; })
+      .sort(function (a, b) { return Math.abs(a - index) - Math.abs(b - index) || b - a; });
+    var next = todo.map(function (i) { return self.settingAt(i); })
+      .filter(function (setting) { return !self.cache[self.key(setting)]; });
     (function one() {
       var setting = next.shift();
       if (!setting || job !== self.job) return;

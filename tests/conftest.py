@@ -49,6 +49,7 @@ def unit_of_work(nodeid: str) -> str:
     return name
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's
 def pytest_xdist_make_scheduler(config, log):
     """Schedule whole units of work (see unit_of_work), in collection order."""
     # xdist's own --dist loadgroup marks groups in item._nodeid, which pytest 9 no longer reads
