@@ -805,9 +805,14 @@
     this.cache = {};
     this.penalty = spec.penalties ? spec.penalties[0] : null;
     var self = this;
-    this.range.addEventListener("input", function (event) { self.retrain(event.timeStamp); });
+    this.engaged = false;   // the reader has moved the slider: from then on, train its other values ahead
+    this.range.addEventListener("input", function (event) { self.engaged = true; self.retrain(event.timeStamp); });
     root.querySelectorAll("input[name$=-penalty]").forEach(function (radio) {
-      radio.addEventListener("change", function (event) { self.penalty = radio.value; self.retrain(event.timeStamp); });
+      radio.addEventListener("change", function (event) {
+        self.engaged = true;
+        self.penalty = radio.value;
+        self.retrain(event.timeStamp);
+      });
     });
     window.addEventListener("resize", function () { if (self.last) self.draw(self.last.run, self.last.probs); });
     root.classList.add("reglab-live-on");
@@ -904,7 +909,9 @@
   };
 
   Explorer.prototype.prefetch = function (job) {
-    /* While the reader looks, train the slider's other values, nearest first, so that later moves paint at once. */
+    /* While the reader looks, train the slider's other values, nearest first, so that later moves paint at once
+       (only once the reader has used the slider: a reader who only scrolls past costs no CPU). */
+    if (!this.engaged) return;
     var self = this, index = Number(this.range.value), spec = this.spec;
     var todo = spec.values.map(function (_, i) { return i; }).filter(function (i) { return i !== index; })
       .sort(function (a, b) { return Math.abs(a - index) - Math.abs(b - index) || b - a; });
