@@ -56,17 +56,12 @@ class Scrubber:
             return self._live_html()
         uris = ["data:image/png;base64," + base64.b64encode(f).decode() for f in self.frames]
         uid = "scrub-" + hashlib.sha1("".join(uris).encode()).hexdigest()[:10]
-        name, title = html.escape(self.name), html.escape(self.title)
-        label = html.escape(self.labels[self.start])
-        width = max(len(text) for text in self.labels) + 1  # in ch: the slider never moves when the label changes
+        title = html.escape(self.title)
         alts = [self.alt(i) for i in range(len(self.labels))]
         texts = [f"{self.name} = {text}" for text in self.labels]
         return f"""<div class="reglab-scrubber" id="{uid}">
 <p style="margin:0"><b>{title}</b></p>
-<label for="{uid}-range">{name} = <output id="{uid}-out" for="{uid}-range" class="reglab-scrubber-value"
- style="display:inline-block;min-width:{width}ch">{label}</output></label>
-<input type="range" id="{uid}-range" min="0" max="{len(uris) - 1}" step="1" value="{self.start}"
- aria-valuetext="{html.escape(texts[self.start])}" style="display:block;width:100%;max-width:36rem">
+{self._slider_html(uid)}
 <img id="{uid}-img" src="{uris[self.start]}" alt="{html.escape(alts[self.start])}"
  style="display:block;max-width:100%;height:auto">
 <script>
@@ -88,25 +83,30 @@ class Scrubber:
 </script>
 </div>"""
 
+    def _slider_html(self, uid) -> str:
+        """The readout (fixed width, so the slider never moves when it changes) and the range input."""
+        name, label = html.escape(self.name), html.escape(self.labels[self.start])
+        width = max(len(text) for text in self.labels) + 1  # in ch
+        return f"""<label for="{uid}-range">{name} = <output id="{uid}-out" for="{uid}-range" class="reglab-scrubber-value"
+ style="display:inline-block;min-width:{width}ch">{label}</output></label>
+<input type="range" id="{uid}-range" min="0" max="{len(self.labels) - 1}" step="1" value="{self.start}"
+ aria-valuetext="{html.escape(f'{self.name} = {self.labels[self.start]}')}" style="display:block;width:100%;max-width:36rem">"""
+
     def _live_html(self) -> str:
         """The start value's figure under a slider that _static/reglab-live.js turns into a live explorer."""
         uid = "live-" + hashlib.sha1(json.dumps(self.live, sort_keys=True).encode()).hexdigest()[:10]
         name, title, label = html.escape(self.name), html.escape(self.title), html.escape(self.labels[self.start])
-        width = max(len(text) for text in self.labels) + 1
         spec = json.dumps({**self.live, "labels": self.labels, "name": self.name, "title": self.title},
                           separators=(",", ":")).replace("</", "<\\/")
         penalties = self.live.get("penalties") or []
         choice = "" if len(penalties) < 2 else (
-            f'<fieldset class="reglab-live-penalty"><legend>penalty</legend>' + "".join(
+            '<fieldset class="reglab-live-penalty"><legend>penalty</legend>' + "".join(
                 f'<label><input type="radio" name="{uid}-penalty" value="{p}"{" checked" if i == 0 else ""}> {p}'
                 f"</label> " for i, p in enumerate(penalties)) + "</fieldset>")
         uri = "data:image/png;base64," + base64.b64encode(self.frames[0]).decode()
         return f"""<div class="reglab-scrubber reglab-live" id="{uid}">
 <p style="margin:0"><b>{title}</b></p>
-{choice}<label for="{uid}-range">{name} = <output id="{uid}-out" for="{uid}-range" class="reglab-scrubber-value"
- style="display:inline-block;min-width:{width}ch">{label}</output></label>
-<input type="range" id="{uid}-range" min="0" max="{len(self.labels) - 1}" step="1" value="{self.start}"
- aria-valuetext="{html.escape(f'{self.name} = {self.labels[self.start]}')}" style="display:block;width:100%;max-width:36rem">
+{choice}{self._slider_html(uid)}
 <img src="{uri}" alt="{html.escape(self.alt(self.start))}" style="display:block;max-width:100%;height:auto">
 <p class="reglab-live-status" aria-live="polite"></p>
 <noscript><p>This figure is drawn for {name} = {label}. With JavaScript on, the slider retrains the model in
