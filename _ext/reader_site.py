@@ -175,12 +175,34 @@ def finish_pages(app, exception):
             new = new.replace("</head>", f'<script src="_static/{SEARCH_TEXT}"></script>\n</head>', 1)
         if new != html:
             page.write_text(new)
+    live = out / "_static" / "reglab-live.js"
+    if live.exists():
+        live.write_text(strip_js_comments(live.read_text()))
     for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
         (out / "_static" / "scripts" / name).unlink(missing_ok=True)
     subset_icon_font(out, written + [(out / "_static" / "scripts" / "pydata-sphinx-theme.js").read_text()])
     scripts = [path.read_text(errors="ignore") for path in (out / "_static").rglob("*.js")
                if "mathjax" not in path.parts and path.parent.name != "live"]
     purge_css(out, used_names(written + scripts))
+
+
+def strip_js_comments(source: str) -> str:
+    """The shipped reglab-live.js: its source without whole-line comments and indentation (readers need neither).
+
+    Only whole lines go: a line that is a // comment, or part of a /* */ comment that starts the line. The source has
+    no template literal or multi-line string (refused below), so no code line can look like a comment.
+    """
+    if "`" in source:
+        raise ValueError("strip_js_comments cannot strip a source with template literals")
+    kept, in_block = [], False
+    for line in source.splitlines():
+        text = line.strip()
+        if in_block or text.startswith("/*"):
+            in_block = "*/" not in text
+            continue
+        if text and not text.startswith("//"):
+            kept.append(text)
+    return "\n".join(kept) + "\n"
 
 
 def move_live_specs(page, html, out):

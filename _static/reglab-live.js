@@ -5,7 +5,9 @@
  * (full-batch Adam on a small MLP, inverted dropout) and capacity.fit_polynomial (least squares on Legendre
  * features). Each explorer's data, initial weights and minibatch orders come from reglab inside the page
  * (reglab.browser_trainers), so the browser reproduces the notebook's numbers. Only dropout masks differ: the
- * browser draws them from its own seeded generator.
+ * browser draws them from its own seeded generator. The classifier's loops run in WebAssembly SIMD where the
+ * browser has it (wasm/kernels.wat), in plain JavaScript elsewhere; both are tested against reglab. The website
+ * ships this file without its whole-line comments (_ext/reader_site.py's strip_js_comments).
  */
 (function (root, factory) {
   if (typeof module === "object" && module.exports) module.exports = factory();
@@ -15,16 +17,17 @@
 
   // ------------------------------------------------------------------ data from the page
 
+  function decodeBytes(b64) {
+    /* The bytes of a base64 text, as a Uint8Array. */
+    if (typeof atob !== "function") return new Uint8Array(Buffer.from(b64, "base64"));
+    var text = atob(b64), bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    return bytes;
+  }
+
   function decode(b64, type) {
     /* A little-endian float64 (or "f32", or "u8") array sent as base64, as a Float64Array. */
-    var bytes;
-    if (typeof atob === "function") {
-      var text = atob(b64);
-      bytes = new Uint8Array(text.length);
-      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    } else {
-      bytes = new Uint8Array(Buffer.from(b64, "base64"));
-    }
+    var bytes = decodeBytes(b64);
     if (type === "f32") return Float64Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
     if (type === "u8") return Float64Array.from(bytes);
     return new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
@@ -44,15 +47,25 @@
     return spec;
   }
 
+  function mulberry32(state) {
+    /* The next state of mulberry32 and its uniform number in [0, 1): [state, u]. */
+    state = (state + 0x6D2B79F5) >>> 0;
+    var t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return [state, ((t ^ (t >>> 14)) >>> 0) / 4294967296];
+  }
+
   function seededUniform(seed) {
     /* Uniform numbers in [0, 1) from a seed (mulberry32): the browser's dropout masks. */
-    var a = seed >>> 0;
-    return function () {
-      a = (a + 0x6D2B79F5) >>> 0;
-      var t = Math.imul(a ^ (a >>> 15), 1 | a);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    var state = seed >>> 0;
+    var next = function () {
+      var drawn = mulberry32(state);
+      state = drawn[0];
+      return drawn[1];
     };
+    next.state = function () { return state; };
+    next.skipTo = function (value) { state = value >>> 0; };
+    return next;
   }
 
   function checkSetting(setting, name, low, high) {
@@ -125,6 +138,44 @@
 
   // ------------------------------------------------------------------ MLP classifier (Chapters 2 and 3)
 
+  // tanh from a table of 2^(i/128) and a degree-4 polynomial: within 5e-16 of Math.tanh, three times as fast.
+  var TANH_TABLE = new Float64Array(14405);
+  for (var ti = 0; ti < 14405; ti++) TANH_TABLE[ti] = Math.pow(2, (ti - 7202) / 128);
+  var TANH_SCALE = 128 / Math.LN2, LN2_128_HI = Math.fround(Math.LN2 / 128), LN2_128_LO = Math.LN2 / 128 - LN2_128_HI;
+
+  function tanh(x) {
+    /* (e - 1) / (e + 1) with e = exp(2x), x clipped to +-19.5 (where tanh is +-1 to double precision). */
+    var y = 2 * Math.max(-19.5, Math.min(19.5, x)), k = Math.floor(y * TANH_SCALE + 0.5);
+    var r = (y - k * LN2_128_HI) - k * LN2_128_LO;
+    var e = TANH_TABLE[(k + 7202) | 0] * (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24)))));
+    return (e - 1) / (e + 1);
+  }
+
+  // The passes' loops (matrix products, bias and activation, masks, slopes, transposes, Adam) run in WebAssembly
+  // SIMD (wasm/kernels.wat, assembled below; about twice as fast in all) on arrays in an Arena's memory, and as the
+  // plain JavaScript loops beside each call otherwise (browsers without WebAssembly SIMD, or arrays elsewhere).
+  var KERNELS_WASM = "AGFzbQEAAAABXwtgA39/fwF8YAR7f39/AXxgBn9/f39/fwBgAnx/AXxgA39/fwBgBn9/f39/fABgBH9/f38AYAJ7fwF7YAV/f39/fwBgBX9/fHx/AX9gEH9/f39/f3x8fHx8fHx8fHwAAg8BA2VudgZtZW1vcnkCAAEDDw4AAQIDAgQFBgcIBgkKAgd3CgdnZW1tX250AAIIYmlhc19hY3QABANtdWwABQVzbG9wZQAGCXRyYW5zcG9zZQAHD2JpYXNfdGFuaF9wYWlycwAJD2JpYXNfcmVsdV9wYWlycwAKCWZpbGxfbWFzawALBGFkYW0ADA1nZW1tX25uX3NtYWxsAA0K8RUObwMBewF/AXwgACACQX5xQQN0aiEEAkADQCAAIARPDQEgAyAA/QAEACAB/QAEAP3yAf3wASEDIABBEGohACABQRBqIQEMAAsLIAP9IQAgA/0hAaAhBSACQQFxBEAgBSAAKwMAIAErAwCioCEFCyAFCygBAXwgAP0hACAA/SEBoCEEIAMEQCAEIAErAwAgAisDAKKgIQQLIAQL2AYCDn8OeyAFQQN0IQYgBUF+cUEDdCEHIAVBAXEhCAJAA0AgCUEBaiADTg0BIAAgCSAGbGohDCAMIAZqIQ0gAiAJIARsQQN0aiESIBIgBEEDdGohE0EAIQoCQANAIApBA2ogBE4NASABIAogBmxqIQ4gDiAGaiEPIA8gBmohECAQIAZqIRH9DAAAAAAAAAAAAAAAAAAAAAAhGv0MAAAAAAAAAAAAAAAAAAAAACEb/QwAAAAAAAAAAAAAAAAAAAAAIRz9DAAAAAAAAAAAAAAAAAAAAAAhHf0MAAAAAAAAAAAAAAAAAAAAACEe/QwAAAAAAAAAAAAAAAAAAAAAIR/9DAAAAAAAAAAAAAAAAAAAAAAhIP0MAAAAAAAAAAAAAAAAAAAAACEhQQAhCwJAA0AgCyAHTw0BIAwgC2r9AAQAIRQgDSALav0ABAAhFSAOIAtq/QAEACEWIA8gC2r9AAQAIRcgECALav0ABAAhGCARIAtq/QAEACEZIBogFCAW/fIB/fABIRogGyAUIBf98gH98AEhGyAcIBQgGP3yAf3wASEcIB0gFCAZ/fIB/fABIR0gHiAVIBb98gH98AEhHiAfIBUgF/3yAf3wASEfICAgFSAY/fIB/fABISAgISAVIBn98gH98AEhISALQRBqIQsMAAsLIBIgGiAMIAdqIA4gB2ogCBABOQMAIBIgGyAMIAdqIA8gB2ogCBABOQMIIBIgHCAMIAdqIBAgB2ogCBABOQMQIBIgHSAMIAdqIBEgB2ogCBABOQMYIBMgHiANIAdqIA4gB2ogCBABOQMAIBMgHyANIAdqIA8gB2ogCBABOQMIIBMgICANIAdqIBAgB2ogCBABOQMQIBMgISANIAdqIBEgB2ogCBABOQMYIBJBIGohEiATQSBqIRMgCkEEaiEKDAALCwJAA0AgCiAETg0BIAEgCiAGbGohDiASIAwgDiAFEAA5AwAgEyANIA4gBRAAOQMAIBJBCGohEiATQQhqIRMgCkEBaiEKDAALCyAJQQJqIQkMAAsLIAkgA0gEQCAAIAkgBmxqIQwgAiAJIARsQQN0aiESQQAhCgJAA0AgCiAETg0BIBIgDCABIAogBmxqIAUQADkDACASQQhqIRIgCkEBaiEKDAALCwsLxgEBBHxEAAAAAAAAAEBEAAAAAACAM8BEAAAAAACAM0AgAKSloiECIAJE/oIrZUcVZ0CiRAAAAAAAAOA/oJwhAyACIANEAAAAAEMudj+ioSADRAAAABBhXLC9oqEhBCABIAOqQaI4akEDdGorAwBEAAAAAAAA8D8gBEQAAAAAAADwPyAERAAAAAAAAOA/IAREVVVVVVVVxT8gBERVVVVVVVWlP6KgoqCioKKgoiEFIAVEAAAAAAAA8D+hIAVEAAAAAAAA8D+gowt8AgJ/AXwgACACIANsQQN0aiEGAkADQCAAIAZPDQEgACsDACABIAdBA3RqKwMAoCEIIARBAUYEQCAIRAAAAAAAAAAApSEICyAEQQJGBEAgCCAFEAMhCAsgACAIOQMAIABBCGohACAHQQFqIQcgByADRgRAQQAhBwsMAAsLC0ABAX8gACACQQN0aiEDAkADQCAAIANPDQEgACAA/QAEACAB/QAEAP3yAf0LBAAgAEEQaiEAIAFBEGohAQwACwsLqQECAX8CfCAAIANBA3RqIQYCQANAIAAgBk8NASABKwMAIQcgBEECRgRAIAIEQCAHIAWiIQdEAAAAAAAA8D8gByAHoqEgAisDAKIhCAVEAAAAAAAA8D8gByAHoqEhCAsFIAdEAAAAAAAAAABkuCEIIAIEQCAIIAIrAwCiIQgLCyAAIAArAwAgCKI5AwAgAEEIaiEAIAFBCGohASACBEAgAkEIaiECCwwACwsLWQEDfwJAA0AgBCABTg0BIAMgBEEDdGohBkEAIQUCQANAIAUgAk4NASAGIAArAwA5AwAgAEEIaiEAIAYgAUEDdGohBiAFQQFqIQUMAAsLIARBAWohBAwACwsLwQIBB3tEAAAAAAAAAED9FEQAAAAAAIAzwP0URAAAAAAAgDNA/RQgAP30Af31Af3yASECIAJE/oIrZUcVZ0D9FP3yAUQAAAAAAADgP/0U/fAB/XUhAyACIANEAAAAAEMudj/9FP3yAf3xASADRAAAABBhXLC9/RT98gH98QEhBCAD/fwBQaI4/RH9rgEhBSABIAX9GwBBA3RqKwMA/RQgASAF/RsBQQN0aisDAP0iASEGRFVVVVVVVcU//RQgBERVVVVVVVWlP/0U/fIB/fABIQdEAAAAAAAA4D/9FCAEIAf98gH98AEhB0QAAAAAAADwP/0UIAQgB/3yAf3wASEHRAAAAAAAAPA//RQgBCAH/fIB/fABIQcgBiAH/fIBIQggCEQAAAAAAADwP/0U/fEBIAhEAAAAAAAA8D/9FP3wAf3zAQtZAQJ/IAAgAiADbEEDdGohBQJAA0AgACAFTw0BIAAgAP0ABAAgASAGQQN0av0ABAD98AEgBBAI/QsEACAAQRBqIQAgBkECaiEGIAYgA0YEQEEAIQYLDAALCwtjAQJ/IAAgAiADbEEDdGohBAJAA0AgACAETw0BIAAgAP0ABAAgASAFQQN0av0ABAD98AFEAAAAAAAAAAD9FP31Af0LBAAgAEEQaiEAIAVBAmohBSAFIANGBEBBACEFCwwACwsLfAICfwF8IAAgAUEDdGohBQJAA0AgACAFTw0BIARB9fOt6QZqIQQgBCAEQQ92cyAEQQFybCEGIAYgBiAGQQd2cyAGQT1ybGogBnMhBiAGIAZBDnZzuEQAAAAAAADwQaMhByAAIAcgAma4IAOiOQMAIABBCGohAAwACwsgBAvFAgIBfwV7RAAAAAAAAPA//RQhFSAAIAVBAWpBfnFBA3RqIRACQANAIAAgEE8NASAA/QAEACERIAH9AAQAIAT9AAQAIA79FCAR/fIB/fIB/fABIRIgD0QAAAAAAAAAAGQEQCASIAT9AAQAIA/9FCARRAAAAAAAAAAA/RT9SiAV/U4gEUQAAAAAAAAAAP0U/UkgFf1O/fEB/fIB/fIB/fABIRILIAf9FCAC/QAEAP3yASAI/RQgEv3yAf3wASETIAn9FCAD/QAEAP3yASAK/RQgEv3yASAS/fIB/fABIRQgAiAT/QsEACADIBT9CwQAIAAgESAG/RQgEyAL/RT98wH98gEgFCAM/RT98wH97wEgDf0U/fAB/fMB/fEB/QsEACAAQRBqIQAgAUEQaiEBIAJBEGohAiADQRBqIQMgBEEQaiEEDAALCwurAQIEfwF7AkADQCAGIANODQFBACEHAkADQCAHIARODQH9DAAAAAAAAAAAAAAAAAAAAAAhCiAAIQlBACEIAkADQCAIIAVODQEgCiAJKwMA/RQgASAIIARsIAdqQQN0av0ABAD98gH98AEhCiAJQQhqIQkgCEEBaiEIDAALCyACIAr9CwQAIAJBEGohAiAHQQJqIQcMAAsLIAAgBUEDdGohACAGQQFqIQYMAAsLCw==";
+  var wasmModule = null;
+  var wasmWanted = true;
+
+  function wasmKernels() {
+    /* The compiled kernels' module, or null where WebAssembly or its SIMD instructions are missing. */
+    if (!wasmWanted || typeof WebAssembly !== "object") return null;
+    if (wasmModule === null) {
+      try {
+        var bytes = decodeBytes(KERNELS_WASM);
+        wasmModule = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : false;
+      } catch (err) { wasmModule = false; }
+    }
+    return wasmModule || null;
+  }
+
+  function useWasm(flag) {
+    /* Turn the WebAssembly kernels on or off (tests compare both); returns whether they are available. */
+    wasmWanted = !!flag;
+    return !!wasmKernels();
+  }
+
   function dot(x, xo, y, yo, length) {
     /* x[xo..xo+length) . y[yo..yo+length), with four running sums (about twice as fast as one in V8). */
     var s0 = 0, s1 = 0, s2 = 0, s3 = 0, k = 0;
@@ -138,49 +189,184 @@
     return (s0 + s1) + (s2 + s3);
   }
 
+  function gemmJS(A, ai, B, bi, C, ci, n, m, K) {
+    /* C (n x m) = A (n x K) . B^T (B is m x K), row-major from element offsets ai, bi, ci; in blocks of 2 rows x
+       4 columns, so that each loaded number serves several products. */
+    var i = 0, j, k;
+    for (; i + 1 < n; i += 2) {
+      var a0 = ai + i * K, a1 = a0 + K, c0 = ci + i * m, c1 = c0 + m;
+      for (j = 0; j + 3 < m; j += 4) {
+        var b0 = bi + j * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
+        var s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        for (k = 0; k < K; k++) {
+          var x0 = A[a0 + k], x1 = A[a1 + k], y0 = B[b0 + k], y1 = B[b1 + k], y2 = B[b2 + k], y3 = B[b3 + k];
+          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        }
+        C[c0 + j] = s00; C[c0 + j + 1] = s01; C[c0 + j + 2] = s02; C[c0 + j + 3] = s03;
+        C[c1 + j] = s10; C[c1 + j + 1] = s11; C[c1 + j + 2] = s12; C[c1 + j + 3] = s13;
+      }
+      for (; j < m; j++) {
+        C[c0 + j] = dot(A, a0, B, bi + j * K, K);
+        C[c1 + j] = dot(A, a1, B, bi + j * K, K);
+      }
+    }
+    for (; i < n; i++) for (j = 0; j < m; j++) C[ci + i * m + j] = dot(A, ai + i * K, B, bi + j * K, K);
+  }
+
+  function Arena(lengths) {
+    /* Float64Arrays of the given lengths, carved from one WebAssembly memory when the kernels are available
+       (so the passes' loops run there), else plain arrays. arena.arrays[i] has lengths[i] numbers. */
+    var module = wasmKernels(), total = TANH_TABLE.length + 1;
+    lengths.forEach(function (length) { total += length + 1; });   // +1: keep every array 16-byte aligned
+    this.buffer = null;
+    this.kernels = null;
+    if (module) {
+      var memory = new WebAssembly.Memory({initial: Math.ceil((8 * total + 16) / 65536)});
+      this.buffer = memory.buffer;
+      this.kernels = new WebAssembly.Instance(module, {env: {memory: memory}}).exports;
+    }
+    var offset = 0, buffer = this.buffer;
+    var carve = function (length) {
+      if (!buffer) return new Float64Array(length);
+      var array = new Float64Array(buffer, offset, length);
+      offset += 8 * (length + (length & 1));
+      return array;
+    };
+    this.tanhTable = buffer ? carve(TANH_TABLE.length) : TANH_TABLE;
+    if (buffer) this.tanhTable.set(TANH_TABLE);
+    this.arrays = lengths.map(carve);
+  }
+
+  Arena.prototype.holds = function (array) { return this.buffer !== null && array.buffer === this.buffer; };
+
+  Arena.prototype.gemm = function (A, ai, B, bi, C, ci, n, m, K) {
+    /* C = A . B^T (see gemmJS); in WebAssembly when worth it and all three arrays are in this arena. */
+    if (K >= 4 && this.holds(A) && this.holds(B) && this.holds(C))
+      this.kernels.gemm_nt(A.byteOffset + 8 * ai, B.byteOffset + 8 * bi, C.byteOffset + 8 * ci, n, m, K);
+    else gemmJS(A, ai, B, bi, C, ci, n, m, K);
+  };
+
+  Arena.prototype.gemmSmall = function (A, B, bi, C, n, m, K) {
+    /* C (n x m) = A (n x K) . B[bi..] (K x m), for few inputs K: no transpose, in WebAssembly when it can. */
+    if (m % 2 === 0 && this.holds(A) && this.holds(B) && this.holds(C))
+      return this.kernels.gemm_nn_small(A.byteOffset, B.byteOffset + 8 * bi, C.byteOffset, n, m, K);
+    for (var i = 0; i < n; i++) for (var j = 0; j < m; j++) {
+      var total = 0;
+      for (var k = 0; k < K; k++) total += A[i * K + k] * B[bi + k * m + j];
+      C[i * m + j] = total;
+    }
+  };
+
+  Arena.prototype.biasAct = function (z, theta, bo, n, m, act) {
+    /* z[i, j] = act(z[i, j] + theta[bo + j]); act 0: none, 1: ReLU, 2: tanh. */
+    var count = n * m, i, j, t;
+    if (act === 1 && m % 2 === 0 && this.holds(z) && this.holds(theta))
+      return this.kernels.bias_relu_pairs(z.byteOffset, theta.byteOffset + 8 * bo, n, m);
+    if (act === 2 && m % 2 === 0 && this.holds(z) && this.holds(theta))
+      return this.kernels.bias_tanh_pairs(z.byteOffset, theta.byteOffset + 8 * bo, n, m, this.tanhTable.byteOffset);
+    if (this.holds(z) && this.holds(theta))
+      return this.kernels.bias_act(z.byteOffset, theta.byteOffset + 8 * bo, n, m, act, this.tanhTable.byteOffset);
+    for (i = 0; i < n; i++) for (j = 0; j < m; j++) z[i * m + j] += theta[bo + j];
+    // separate loops without data-dependent branches: random signs defeat branch prediction
+    if (act === 2) for (t = 0; t < count; t++) z[t] = tanh(z[t]);
+    else if (act === 1) for (t = 0; t < count; t++) z[t] = Math.max(z[t], 0);
+  };
+
+  Arena.prototype.mul = function (z, mask, count) {
+    /* z[t] *= mask[t]. */
+    if (this.holds(z) && this.holds(mask)) return this.kernels.mul(z.byteOffset, mask.byteOffset, count);
+    for (var t = 0; t < count; t++) z[t] *= mask[t];
+  };
+
+  Arena.prototype.adam = function (run, lr, beta1, beta2, b1, b2, eps) {
+    /* One Adam step of run's parameters, with its L2 (and L1) penalty on the weights; b1, b2: bias corrections. */
+    var theta = run.theta, grad = run.grad, m = run.m, v = run.v, isWeight = run.isWeight, wd = run.wd, l1 = run.l1;
+    if (this.holds(theta))
+      return this.kernels.adam(theta.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, run.weightMask.byteOffset,
+                               theta.length, lr, beta1, 1 - beta1, beta2, 1 - beta2, b1, b2, eps, wd, l1);
+    for (var p = 0; p < theta.length; p++) {
+      var g = grad[p];
+      if (isWeight[p]) {
+        g += wd * theta[p];
+        if (l1 > 0) g += l1 * (theta[p] > 0 ? 1 : (theta[p] < 0 ? -1 : 0));
+      }
+      m[p] = beta1 * m[p] + (1 - beta1) * g;
+      v[p] = beta2 * v[p] + (1 - beta2) * g * g;
+      theta[p] -= lr * (m[p] / b1) / (Math.sqrt(v[p] / b2) + eps);
+    }
+  };
+
+  Arena.prototype.fillMask = function (mask, rate, keep, uniform) {
+    /* mask[t] = keep where the next uniform number is at least rate, else 0; in WebAssembly for seededUniform's. */
+    if (this.holds(mask) && uniform.skipTo)
+      return uniform.skipTo(this.kernels.fill_mask(mask.byteOffset, mask.length, rate, keep, uniform.state()));
+    for (var t = 0; t < mask.length; t++) mask[t] = +(uniform() >= rate) * keep;
+  };
+
+  Arena.prototype.slope = function (up, a, mask, count, act, inv) {
+    /* up[k] *= d act / d z, from the stored output a = act(z) * keep (keep: mask[k], 0 or 1 / (1 - rate) = 1 / inv). */
+    var k, t;
+    if (this.holds(up) && this.holds(a) && (!mask || this.holds(mask)))
+      return this.kernels.slope(up.byteOffset, a.byteOffset, mask ? mask.byteOffset : 0, count, act, inv);
+    if (act === 2) {
+      if (mask) for (k = 0; k < count; k++) { t = a[k] * inv; up[k] *= (1 - t * t) * mask[k]; }
+      else for (k = 0; k < count; k++) up[k] *= 1 - a[k] * a[k];
+    } else if (mask) for (k = 0; k < count; k++) up[k] *= +(a[k] > 0) * mask[k];
+    else for (k = 0; k < count; k++) up[k] *= +(a[k] > 0);
+  };
+
+  Arena.prototype.transpose = function (source, so, rows, cols, target) {
+    /* target (cols x rows) = the rows x cols block of source starting at so, transposed. */
+    if (this.holds(source) && this.holds(target))
+      this.kernels.transpose(source.byteOffset + 8 * so, rows, cols, target.byteOffset);
+    else transpose(source, so, rows, cols, target);
+    return target;
+  };
+
   function transpose(source, so, rows, cols, target) {
     /* target (cols x rows) = the rows x cols block of source starting at so, transposed. */
     for (var r = 0; r < rows; r++) for (var c = 0; c < cols; c++) target[c * rows + r] = source[so + r * cols + c];
     return target;
   }
 
-  function Net(sizes, activation, rows) {
-    /* Offsets of each layer's W (n_in x n_out, row-major) and b in one flat parameter vector, as reglab.models;
-       rows: the most examples a pass will see (sizes the scratch space for transposes). */
-    this.sizes = sizes;
-    this.tanh = activation === "tanh";
-    this.W = [];
-    this.b = [];
-    var offset = 0, widest = Math.max.apply(null, sizes);
+  function layerOffsets(sizes) {
+    /* Offsets of each layer's W (n_in x n_out, row-major) and b in one flat parameter vector, as reglab.models. */
+    var W = [], b = [], offset = 0;
     for (var l = 0; l + 1 < sizes.length; l++) {
-      this.W.push(offset);
+      W.push(offset);
       offset += sizes[l] * sizes[l + 1];
-      this.b.push(offset);
+      b.push(offset);
       offset += sizes[l + 1];
     }
-    this.size = offset;
-    this.WT = new Float64Array(widest * widest);
-    this.aT = new Float64Array(widest * rows);
-    this.dT = new Float64Array(widest * rows);
+    return {W: W, b: b, size: offset};
+  }
+
+  function Net(sizes, activation, arena, scratch) {
+    /* The forward and backward passes of an MLP; scratch: [WT, aT, dT] from the arena, each at least
+       widest^2, widest x rows and widest x rows (rows: the most examples a backward pass sees). */
+    var offsets = layerOffsets(sizes);
+    this.sizes = sizes;
+    this.tanh = activation === "tanh";
+    this.W = offsets.W;
+    this.b = offsets.b;
+    this.size = offsets.size;
+    this.arena = arena;
+    this.WT = scratch[0];
+    this.aT = scratch[1];
+    this.dT = scratch[2];
+    this.keepScale = 1;   // dropout's 1 / (1 - rate): the backward pass divides the stored outputs by it
   }
 
   Net.prototype.forward = function (theta, X, n, acts, masks) {
     /* Logits of n inputs; acts[l] keeps hidden layer l's output (after its mask). */
-    var sizes = this.sizes, L = sizes.length - 1, a = X, WT = this.WT;
+    var sizes = this.sizes, L = sizes.length - 1, a = X, arena = this.arena;
     for (var l = 0; l < L; l++) {
-      var din = sizes[l], dout = sizes[l + 1], bo = this.b[l], z = acts[l];
-      transpose(theta, this.W[l], din, dout, WT);
-      for (var i = 0; i < n; i++) {
-        var zo = i * dout, ao = i * din;
-        for (var j = 0; j < dout; j++) z[zo + j] = theta[bo + j] + dot(a, ao, WT, j * din, din);
-      }
-      if (l < L - 1) {
-        var count = n * dout, mask = masks ? masks[l] : null;
-        for (var t = 0; t < count; t++) {
-          var h = this.tanh ? Math.tanh(z[t]) : (z[t] > 0 ? z[t] : 0);
-          z[t] = mask ? h * mask[t] : h;
-        }
-      }
+      var din = sizes[l], dout = sizes[l + 1], z = acts[l], hidden = l < L - 1;
+      if (din < 4 && arena.buffer) arena.gemmSmall(a, theta, this.W[l], z, n, dout, din);
+      else arena.gemm(a, 0, arena.transpose(theta, this.W[l], din, dout, this.WT), 0, z, 0, n, dout, din);
+      arena.biasAct(z, theta, this.b[l], n, dout, hidden ? (this.tanh ? 2 : 1) : 0);
+      if (hidden && masks) arena.mul(z, masks[l], n * dout);
       a = z;
     }
     return a;
@@ -188,34 +374,23 @@
 
   Net.prototype.backward = function (theta, X, n, acts, dlogits, masks, grad, delta, up) {
     /* Gradient of the loss into grad, given d loss / d logits; delta and up are scratch (n x widest layer). */
-    var sizes = this.sizes, L = sizes.length - 1, aT = this.aT, dT = this.dT;
-    for (var i = 0; i < n; i++) delta[i] = dlogits[i];
+    var sizes = this.sizes, L = sizes.length - 1, aT = this.aT, dT = this.dT, arena = this.arena, i, j;
+    for (i = 0; i < n; i++) delta[i] = dlogits[i];
     for (var l = L - 1; l >= 0; l--) {
       var din = sizes[l], dout = sizes[l + 1], W = this.W[l], bo = this.b[l];
       var a = l ? acts[l - 1] : X;
-      transpose(a, 0, n, din, aT);
-      transpose(delta, 0, n, dout, dT);
-      for (var j = 0; j < dout; j++) {
+      arena.transpose(a, 0, n, din, aT);
+      arena.transpose(delta, 0, n, dout, dT);
+      for (j = 0; j < dout; j++) {
         var total = 0;
         for (i = 0; i < n; i++) total += dT[j * n + i];
         grad[bo + j] = total;
       }
-      for (var k = 0; k < din; k++)
-        for (j = 0; j < dout; j++) grad[W + k * dout + j] = dot(aT, k * n, dT, j * n, n);
+      arena.gemm(aT, 0, dT, 0, grad, W, din, dout, n);      // dL/dW = a^T . delta
       if (!l) break;
-      var mask = masks ? masks[l - 1] : null;
-      for (i = 0; i < n; i++) {
-        var io = i * dout, po = i * din;
-        for (k = 0; k < din; k++) {
-          var h = a[po + k], keep = mask ? mask[po + k] : 1;
-          // d activation / d z, from the stored output h = act(z) * keep (keep is 0 or 1 / (1 - rate))
-          var slope;
-          if (keep === 0) slope = 0;
-          else if (this.tanh) { var t = h / keep; slope = (1 - t * t) * keep; }
-          else slope = h > 0 ? keep : 0;
-          up[po + k] = slope === 0 ? 0 : dot(delta, io, theta, W + k * dout, dout) * slope;
-        }
-      }
+      if (dout === 1 && arena.buffer) arena.gemmSmall(delta, theta, W, up, n, din, 1);   // W^T (1 x din) is W (din x 1)
+      else arena.gemm(delta, 0, theta, W, up, 0, n, din, dout);          // dL/da = delta . W^T
+      arena.slope(up, a, masks ? masks[l - 1] : null, n * din, this.tanh ? 2 : 1, 1 / this.keepScale);
       var swap = delta; delta = up; up = swap;
     }
   };
@@ -238,26 +413,48 @@
     this.wd = checkSetting(setting, "weight_decay", 0, Infinity);
     this.l1 = checkSetting(setting, "l1", 0, Infinity);
     var sizes = spec.sizes, n = spec.train.y.length, widest = Math.max.apply(null, sizes.slice(1));
+    var hidden = sizes.slice(1), size = layerOffsets(sizes).size;
+    var evalRows = Math.max(n, spec.val ? spec.val.y.length : 0, spec.test.y.length);
+    // one arena holds every array the passes touch: parameters, Adam's moments, activations, masks, scratch
+    var lengths = [size, size, size, size, widest * widest, widest * n, widest * n, n * widest, n * widest, n, size];
+    hidden.forEach(function (w) { lengths.push(n * w); });
+    hidden.forEach(function (w) { lengths.push(evalRows * w); });
+    if (rate > 0) hidden.slice(0, -1).forEach(function (w) { lengths.push(n * w); });
+    // the inputs of every split, and the grid's points, in the arena too (so the first layer runs there)
+    var splits = ["train", "val", "test"].filter(function (name) { return spec[name]; });
+    var firstInput = lengths.length;
+    splits.forEach(function (name) { lengths.push(spec[name].X.length); });
+    lengths.push(sizes[0] * evalRows);
+    var arena = new Arena(lengths), arrays = arena.arrays, L = hidden.length;
+    this.inputs = {};
+    for (var s = 0; s < splits.length; s++) {
+      this.inputs[splits[s]] = arrays[firstInput + s];
+      this.inputs[splits[s]].set(spec[splits[s]].X);
+    }
+    this.gridPoints = arrays[firstInput + splits.length];
     this.spec = spec;
-    this.net = new Net(sizes, spec.activation, n);
+    this.net = new Net(sizes, spec.activation, arena, arrays.slice(4, 7));
     this.rate = rate;
-    this.keepScale = rate > 0 ? 1 / (1 - rate) : 1;
+    this.keepScale = this.net.keepScale = rate > 0 ? 1 / (1 - rate) : 1;
     this.uniform = uniform || seededUniform(spec.seed || 0);
-    this.theta = Float64Array.from(spec.params0);
-    this.grad = new Float64Array(this.net.size);
-    this.m = new Float64Array(this.net.size);
-    this.v = new Float64Array(this.net.size);
+    this.theta = arrays[0];
+    this.theta.set(spec.params0);
+    this.grad = arrays[1];
+    this.m = arrays[2];
+    this.v = arrays[3];
+    this.delta = arrays[7];
+    this.up = arrays[8];
+    this.dlogits = arrays[9];
+    this.weightMask = arrays[10];   // 1 for a weight, 0 for a bias: the penalties apply to weights only
+    this.acts = arrays.slice(11, 11 + L);
+    this.evalActs = arrays.slice(11 + L, 11 + 2 * L);
+    this.evalRows = evalRows;
+    this.masks = rate > 0 ? arrays.slice(11 + 2 * L, firstInput) : null;
     this.isWeight = new Uint8Array(this.net.size);
-    for (var l = 0; l < this.net.W.length; l++) this.isWeight.fill(1, this.net.W[l], this.net.b[l]);
-    var buffers = function (rows) {
-      return sizes.slice(1).map(function (width) { return new Float64Array(rows * width); });
-    };
-    this.acts = buffers(n);
-    this.masks = rate > 0 ? buffers(n).slice(0, sizes.length - 2) : null;
-    this.evalActs = buffers(Math.max(n, spec.val ? spec.val.y.length : 0, spec.test.y.length));
-    this.delta = new Float64Array(n * widest);
-    this.up = new Float64Array(n * widest);
-    this.dlogits = new Float64Array(n);
+    for (var l = 0; l < this.net.W.length; l++) {
+      this.isWeight.fill(1, this.net.W[l], this.net.b[l]);
+      this.weightMask.fill(1, this.net.W[l], this.net.b[l]);
+    }
     this.step_ = 0;
     this.out = {epochs: [], train_loss: [], masked_loss: [], val_loss: [], test_loss: [], train_acc: [],
                 val_acc: [], test_acc: [], w_norm: []};
@@ -267,7 +464,7 @@
 
   Classifier.prototype.evaluate = function (split) {
     var part = this.spec[split], n = part.y.length;
-    return bce(this.net.forward(this.theta, part.X, n, this.evalActs, null), part.y, n, null);
+    return bce(this.net.forward(this.theta, this.inputs[split], n, this.evalActs, null), part.y, n, null);
   };
 
   Classifier.prototype.step = function (count) {
@@ -277,11 +474,10 @@
       var step = this.step_;
       if (this.masks) {
         for (var l = 0; l < this.masks.length; l++) {
-          var mask = this.masks[l];
-          for (var t = 0; t < mask.length; t++) mask[t] = this.uniform() >= this.rate ? this.keepScale : 0;
+          this.net.arena.fillMask(this.masks[l], this.rate, this.keepScale, this.uniform);
         }
       }
-      var logits = this.net.forward(theta, spec.train.X, n, this.acts, this.masks);
+      var logits = this.net.forward(theta, this.inputs.train, n, this.acts, this.masks);
       var masked = bce(logits, spec.train.y, n, this.dlogits);
       if (step % spec.record_every === 0 || step === E) {
         out.epochs.push(step);
@@ -299,18 +495,9 @@
       }
       this.step_++;
       if (step === E) break;
-      this.net.backward(theta, spec.train.X, n, this.acts, this.dlogits, this.masks, grad, this.delta, this.up);
+      this.net.backward(theta, this.inputs.train, n, this.acts, this.dlogits, this.masks, grad, this.delta, this.up);
       var b1 = 1 - Math.pow(beta1, step + 1), b2 = 1 - Math.pow(beta2, step + 1);
-      for (var p = 0; p < theta.length; p++) {
-        var g = grad[p];
-        if (this.isWeight[p]) {
-          g += this.wd * theta[p];
-          if (this.l1 > 0) g += this.l1 * (theta[p] > 0 ? 1 : (theta[p] < 0 ? -1 : 0));
-        }
-        this.m[p] = beta1 * this.m[p] + (1 - beta1) * g;
-        this.v[p] = beta2 * this.v[p] + (1 - beta2) * g * g;
-        theta[p] -= lr * (this.m[p] / b1) / (Math.sqrt(this.v[p] / b2) + eps);
-      }
+      this.net.arena.adam(this, lr, beta1, beta2, b1, b2, eps);
     }
     return this;
   };
@@ -323,19 +510,24 @@
 
   Classifier.prototype.gridProbs = function () {
     /* Probability of class 1 on the grid x grid (rows follow the second feature), as models.plane_points. */
-    var g = this.spec.grid, k = g.length, pts = new Float64Array(k * k * 2);
-    for (var r = 0; r < k; r++) for (var c = 0; c < k; c++) { pts[2 * (r * k + c)] = g[c]; pts[2 * (r * k + c) + 1] = g[r]; }
-    var sizes = this.net.sizes, acts = sizes.slice(1).map(function (w) { return new Float64Array(k * k * w); });
-    var logits = new Net(sizes, this.spec.activation, 0).forward(this.theta, pts, k * k, acts, null);
-    var probs = new Float64Array(k * k);
-    for (var i = 0; i < k * k; i++) probs[i] = 1 / (1 + Math.exp(-logits[i]));
+    var g = this.spec.grid, k = g.length, total = k * k, chunk = this.evalRows, pts = this.gridPoints;
+    var probs = new Float64Array(total);
+    for (var start = 0; start < total; start += chunk) {
+      var rows = Math.min(chunk, total - start);
+      for (var i = 0; i < rows; i++) {
+        pts[2 * i] = g[(start + i) % k];
+        pts[2 * i + 1] = g[Math.floor((start + i) / k)];
+      }
+      var logits = this.net.forward(this.theta, pts, rows, this.evalActs, null);
+      for (i = 0; i < rows; i++) probs[start + i] = 1 / (1 + Math.exp(-logits[i]));
+    }
     return probs;
   };
 
   function trainClassifier(spec, setting, uniform) {
     /* The whole training at once; returns the curves and the final parameters. */
     var run = new Classifier(spec, setting, uniform).step(Infinity);
-    run.out.params = run.theta;
+    run.out.params = Float64Array.from(run.theta);
     return run.out;
   }
 
@@ -445,7 +637,7 @@
     return out;
   }
 
-  var api = {decode: decode, unpack: unpack, seededUniform: seededUniform, trainRegression: trainRegression,
+  var api = {decode: decode, unpack: unpack, useWasm: useWasm, tanh: tanh, gemmJS: gemmJS, Arena: Arena, seededUniform: seededUniform, trainRegression: trainRegression,
              Classifier: Classifier, trainClassifier: trainClassifier, fitPolynomial: fitPolynomial,
              predictPolynomial: predictPolynomial, capacityCurve: capacityCurve, legendre: legendre, label: label};
 
@@ -873,8 +1065,10 @@
     });
   };
 
+  var SLICE_MS = 30;   // training runs in slices this long, so slider moves and scrolling stay answered
+
   Explorer.prototype.train = function (setting, job, progress, done) {
-    /* Train for setting in slices of about 12 ms, yielding to the page between them; stop if job is superseded. */
+    /* Train for setting in slices of SLICE_MS, yielding to the page between them; stop if job is superseded. */
     var self = this, spec = this.spec;
     if (spec.kind === "regression") return done({run: api.trainRegression(spec, setting)});
     if (spec.kind === "capacity") {
@@ -884,7 +1078,7 @@
     var run = new api.Classifier(spec, setting);
     function slice() {
       if (job !== self.job) return;
-      var until = performance.now() + 12;
+      var until = performance.now() + SLICE_MS;
       while (!run.done() && performance.now() < until) run.step(5);
       if (run.done()) return done({run: run.out, probs: run.gridProbs()});
       if (progress) progress(run.out);
@@ -901,7 +1095,8 @@
     var cached = this.cache[this.key(setting)];
     if (cached) return this.finish(started, {run: cached.run, probs: cached.probs, cached: true});
     this.train(setting, job, function (partial) {
-      if (performance.now() - lastPaint > 80) { self.draw(partial, null); lastPaint = performance.now(); }
+      // a slow device shows the training as it goes; a fast one paints once, at the end
+      if (performance.now() - lastPaint > 250) { self.draw(partial, null); lastPaint = performance.now(); }
     }, function (result) {
       self.cache[self.key(setting)] = result;
       self.finish(started, result);

@@ -209,28 +209,34 @@ def browser():
         chromium.close()
 
 
-INSTALL_NODE = ("The accessibility test needs Node's npm to install axe-core from package.json (`npm ci` in the project "
-                "root; .ci/run installs Debian's nodejs and npm when they are missing).")
+INSTALL_NODE = ("The accessibility and WebAssembly tests need Node's npm to install package.json's packages (`npm ci` "
+                "in the project root; .ci/run installs Debian's nodejs and npm when they are missing).")
 
 
 @pytest.fixture(scope="session")
-def axe_script() -> str:
-    """axe-core's source, installed from package-lock.json with `npm ci` on first use."""
+def node_packages() -> Path:
+    """The project's node_modules (axe-core, wabt), installed from package-lock.json with `npm ci` on first use."""
     from filelock import FileLock
 
-    path = ROOT / "node_modules" / "axe-core" / "axe.min.js"
     with FileLock(str(ROOT / "node_modules.lock")):   # both xdist workers may ask at once
-        install_axe(path)
-    return path.read_text()
+        install_node_packages()
+    return ROOT / "node_modules"
 
 
-def install_axe(path):
-    """`npm ci` in the project root unless axe-core is already there."""
-    if not path.exists():
+@pytest.fixture(scope="session")
+def axe_script(node_packages) -> str:
+    """axe-core's source."""
+    return (node_packages / "axe-core" / "axe.min.js").read_text()
+
+
+def install_node_packages():
+    """`npm ci` in the project root unless every package of package.json is already there."""
+    wanted = json.loads((ROOT / "package.json").read_text())["devDependencies"]
+    if not all((ROOT / "node_modules" / name / "package.json").exists() for name in wanted):
         npm = shutil.which("npm")
         if npm is None:
             pytest.fail(f"npm is missing. {INSTALL_NODE}", pytrace=False)
         run = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=ROOT, capture_output=True, text=True,
                              timeout=600)
-        if run.returncode or not path.exists():
+        if run.returncode or not all((ROOT / "node_modules" / name / "package.json").exists() for name in wanted):
             pytest.fail(f"`npm ci` failed:\n{run.stdout}\n{run.stderr}\n{INSTALL_NODE}", pytrace=False)

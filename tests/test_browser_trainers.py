@@ -5,6 +5,7 @@ weights within the tolerances below, so the two can never drift apart. Dropout m
 numbers as reglab's (exported here), so dropout training is compared too.
 """
 
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -17,6 +18,9 @@ from reglab import browser_trainers, capacity, presets, train
 from reglab._random import rng_for
 
 RUNNER = ROOT / "tests" / "js" / "run_trainers.js"
+_spec = importlib.util.spec_from_file_location("reader_site", ROOT / "_ext" / "reader_site.py")
+reader_site = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(reader_site)
 LIVE_JS = ROOT / "_static" / "reglab-live.js"
 # Parity tolerances (relative, with an absolute floor for values near 0). The JavaScript sums in another order
 # than NumPy's matrix products, so the last bits differ and 500 Adam steps carry them along.
@@ -25,15 +29,15 @@ REGRESSION_RTOL, CLASSIFIER_RTOL, L1_CLASSIFIER_RTOL, CAPACITY_RTOL, ATOL = 1e-9
 INSTALL_NODE = "The parity tests need Node.js (`node`); .ci/run installs Debian's nodejs when it is missing."
 
 
-def run_node(tmp_path, cases):
-    """Run the JavaScript trainers on cases under Node; returns one {"result", "ms"} or {"error"} per case."""
+def run_node(tmp_path, cases, module=LIVE_JS):
+    """Run the JavaScript trainers (of module) on cases under Node; one {"result", "ms", "wasm"} or {"error"} each."""
     node = shutil.which("node")
     if node is None:
         pytest.fail(f"node is missing. {INSTALL_NODE}", pytrace=False)
     cases_file, out_file = tmp_path / "cases.json", tmp_path / "results.json"
     cases_file.write_text(json.dumps(cases))
-    run = subprocess.run([node, str(RUNNER), str(cases_file), str(out_file)], capture_output=True, text=True,
-                         timeout=300)
+    run = subprocess.run([node, str(RUNNER), str(cases_file), str(out_file), str(module)], capture_output=True,
+                         text=True, timeout=300)
     assert run.returncode == 0, f"node failed:\n{run.stdout}\n{run.stderr}"
     return json.loads(out_file.read_text())
 
@@ -102,18 +106,24 @@ CLASSIFIER_CASES = {
 }
 
 
+KERNELS = ("webassembly", "javascript")   # reglab-live.js's two ways to run the passes: both must match reglab
+
+
 @pytest.fixture(scope="module")
 def classifier_results(tmp_path_factory):
     pairs = {name: classifier_case(task, epochs, every, **setting)
              for name, (task, epochs, every, setting) in CLASSIFIER_CASES.items()}
-    js = run_node(tmp_path_factory.mktemp("classifier"), [case for case, _ in pairs.values()])
-    return {name: (result, run) for (name, (_, run)), result in zip(pairs.items(), js)}
+    cases = [dict(case, kernels=kernels) for kernels in KERNELS for case, _ in pairs.values()]
+    js = iter(run_node(tmp_path_factory.mktemp("classifier"), cases))
+    return {(name, kernels): (next(js), run) for kernels in KERNELS for name, (_, run) in pairs.items()}
 
 
+@pytest.mark.parametrize("kernels", KERNELS)
 @pytest.mark.parametrize("name", CLASSIFIER_CASES)
-def test_classifier_trainer_matches_reglab(classifier_results, name):
-    js, py = classifier_results[name]
+def test_classifier_trainer_matches_reglab(classifier_results, name, kernels):
+    js, py = classifier_results[name, kernels]
     assert "error" not in js, js
+    assert js["wasm"] == (kernels == "webassembly"), f"the {kernels} kernels did not run"
     js, rtol = js["result"], L1_CLASSIFIER_RTOL if "L1" in name else CLASSIFIER_RTOL
     assert js["epochs"] == py.epochs.tolist()
     for curve in ("train_loss", "masked_loss", "val_loss", "test_loss", "w_norm"):
@@ -124,6 +134,23 @@ def test_classifier_trainer_matches_reglab(classifier_results, name):
     flat = np.concatenate([a.ravel() for layer in py.params for a in layer])
     # parameters near 0 are compared on the scale of the largest one
     close(js["params"], flat, rtol, f"{name} final parameters", atol=rtol * np.abs(flat).max())
+
+
+def test_both_kernels_draw_the_same_dropout_masks(tmp_path):
+    """The browser's own masks (WebAssembly's mulberry32 and JavaScript's) agree, so both kernels train alike."""
+    spec = browser_trainers.explorer_classifier_spec("dropout", splits=("test",), evaluation_precision="f64")
+    cases = [{"spec": spec, "setting": {"drop_rate": 0.5}, "kernels": kernels} for kernels in KERNELS]
+    wasm, plain = (item["result"] for item in run_node(tmp_path, cases))
+    for curve in ("masked_loss", "train_loss", "test_loss", "w_norm"):
+        close(wasm[curve], plain[curve], 1e-9, f"dropout 0.5 {curve}")
+    assert wasm["test_acc"] == plain["test_acc"]
+
+
+def test_the_embedded_webassembly_is_its_source(node_packages):
+    """_static/reglab-live.js's KERNELS_WASM is wasm/kernels.wat assembled (by wabt), so the source is what runs."""
+    run = subprocess.run([shutil.which("node"), str(ROOT / "wasm" / "build.js"), "--check"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 @pytest.fixture(scope="module")
@@ -154,8 +181,16 @@ def test_bad_settings_get_clear_errors(tmp_path):
     assert results[2]["error"] == 'l1 must be a number from 0 to Infinity; got "0.1"'
 
 
-def test_the_module_stays_tiny():
-    assert LIVE_JS.stat().st_size < 50_000, f"{LIVE_JS.name} is {LIVE_JS.stat().st_size} bytes (budget 50 KB)"
+def test_the_shipped_module_stays_tiny_and_runs_as_its_source(tmp_path):
+    """The website ships reglab-live.js without its whole-line comments: under 50 KB, and the same results."""
+    shipped = tmp_path / "reglab-live.js"
+    shipped.write_text(reader_site.strip_js_comments(LIVE_JS.read_text()))
+    assert shipped.stat().st_size < 50_000, f"the shipped {shipped.name} is {shipped.stat().st_size} bytes (budget 50 KB)"
+    assert LIVE_JS.stat().st_size < 64_000, f"{LIVE_JS.name}'s source is {LIVE_JS.stat().st_size} bytes"
+    case = {"spec": browser_trainers.explorer_classifier_spec("classification", splits=("test",)),
+            "setting": {"weight_decay": 0.003}}
+    source, stripped = run_node(tmp_path, [case]), run_node(tmp_path, [case], module=shipped)
+    assert stripped[0]["result"] == source[0]["result"]
 
 
 def test_the_websites_lighter_regression_data_changes_no_shown_digit(tmp_path):

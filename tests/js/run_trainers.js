@@ -1,9 +1,11 @@
 // Runs _static/reglab-live.js's trainers on the cases of a JSON file (from tests/test_browser_trainers.py) and
-// writes their results as JSON: node tests/js/run_trainers.js cases.json results.json
+// writes their results as JSON: node tests/js/run_trainers.js cases.json results.json [module.js]
+// A case with "kernels": "javascript" runs without the WebAssembly kernels; each result says which ran ("wasm").
 "use strict";
 const fs = require("fs");
 const path = require("path");
-const live = require(path.join(__dirname, "..", "..", "_static", "reglab-live.js"));
+const live = require(process.argv[4] ? path.resolve(process.argv[4])
+                     : path.join(__dirname, "..", "..", "_static", "reglab-live.js"));
 
 function streamFrom(values) {
   let i = 0;
@@ -14,6 +16,7 @@ function streamFrom(values) {
 }
 
 function run(item) {
+  const wasm = live.useWasm(item.kernels !== "javascript");
   const spec = live.unpack(item.spec);
   const start = process.hrtime.bigint();
   let result;
@@ -31,14 +34,15 @@ function run(item) {
     plain[key] = ArrayBuffer.isView(value) ? Array.from(value)
       : Array.isArray(value) ? value.map(v => (ArrayBuffer.isView(v) ? Array.from(v) : v)) : value;
   }
-  return {result: plain, ms};
+  live.useWasm(true);
+  return {result: plain, ms, wasm};
 }
 
 function main() {
   const [casesFile, outFile] = process.argv.slice(2);
   const cases = JSON.parse(fs.readFileSync(casesFile, "utf8"));
   const out = cases.map(item => {
-    try { return run(item); } catch (err) { return {error: String(err && err.message || err)}; }
+    try { return run(item); } catch (err) { live.useWasm(true); return {error: String(err && err.message || err)}; }
   });
   fs.writeFileSync(outFile, JSON.stringify(out));
 }
