@@ -12,7 +12,11 @@
 - Lighter first loads: the theme's style sheets keep only the rules whose classes and ids some page or script names;
   images load lazily (as the reader scrolls to them); each live explorer's data moves out of the page into
   `_static/live/<hash>.js`, which `_static/reglab-live.js` loads when the explorer comes near the screen (a script
-  tag, so it works from file:// too); pages without an explorer do not load reglab-live.js.
+  tag, so it works from file:// too); pages without an explorer do not load reglab-live.js. The shipped
+  reglab-live.js loses its whole-line comments.
+- Phones get their own rendering of every wide figure: the build sets reglab.rendering.NARROW_ENV, so the notebooks'
+  kernels put a narrow rendering (panels stacked) inside each wide PNG; here it becomes `_images/<name>-narrow.png`,
+  chosen by a `<picture>` below 700 px of screen width.
 """
 
 import copy
@@ -38,6 +42,8 @@ CITATION_ROLES = (('<div role="list" class="citation-list">', '<div class="citat
 ICON_CLASS = re.compile(r'\bfa-[a-z0-9-]+')
 LIVE_SPEC = re.compile(r'<script type="application/json" class="reglab-live-spec">(.*?)</script>', re.S)
 LIVE_SCRIPT = re.compile(r'\s*<script src="[^"]*_static/reglab-live\.js[^"]*"></script>')
+PNG_IMG = re.compile(r'<img [^>]*?src="(?!data:)([^"]+\.png)"[^>]*>')
+NARROW_MEDIA = "(max-width: 700px)"   # as the phone rules of _static/reglab.css
 IMG_TAG = re.compile(r'<img (?![^>]*\bloading=)(?![^>]*src="data:)')  # files only: a data: image is in the page
 # Style sheets whose unused rules are dropped (Bootstrap and the themes' rules for widgets this book never shows).
 PURGED_CSS = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css", "basic.css", "mystnb.*.css")
@@ -169,6 +175,7 @@ def finish_pages(app, exception):
             new = move_live_specs(page, new, out)
         else:
             new = LIVE_SCRIPT.sub("", new)
+        new = add_narrow_sources(page, new)
         new = IMG_TAG.sub('<img loading="lazy" ', new)
         written.append(new)
         if page.name == "search.html" and SEARCH_TEXT not in new:
@@ -203,6 +210,29 @@ def strip_js_comments(source: str) -> str:
         if text and not text.startswith("//"):
             kept.append(text)
     return "\n".join(kept) + "\n"
+
+
+def add_narrow_sources(page, html):
+    """Each figure whose PNG carries a narrow rendering gets it as a file and a <picture> source for phones."""
+    from reglab import rendering
+
+    def wrap(match):
+        src = match.group(1)
+        path = page.parent / src
+        if not path.is_file():
+            return match.group(0)
+        narrow = path.with_name(path.stem + "-narrow.png")
+        png = path.read_bytes()
+        data = rendering.png_chunk(png, rendering.NARROW_CHUNK)
+        if data:   # the wide file keeps only itself; the narrow one becomes its own file
+            narrow.write_bytes(data)
+            path.write_bytes(rendering.without_png_chunk(png, rendering.NARROW_CHUNK))
+        if not narrow.exists():
+            return match.group(0)
+        source = src[:len(src) - len(path.name)] + narrow.name
+        return f'<picture><source media="{NARROW_MEDIA}" srcset="{source}">{match.group(0)}</picture>'
+
+    return PNG_IMG.sub(wrap, html)
 
 
 def move_live_specs(page, html, out):
@@ -259,6 +289,9 @@ def purge_css(out, names):
 
 
 def setup(app):
+    from reglab import rendering
+
+    os.environ[rendering.NARROW_ENV] = "1"   # the notebooks' kernels, started by this build, inherit it
     app.connect("config-inited", slim_mathjax)
     app.connect("doctree-read", label_solutions)
     app.connect("doctree-resolved", figure_alt_text)

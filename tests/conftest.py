@@ -117,14 +117,18 @@ QUIET_THREADS = {"OMP_WAIT_POLICY": "PASSIVE"}
 
 
 def execute_in_place(path, timeout=600):
-    """Execute a notebook in its folder as the README says (errors kept as outputs); returns (seconds, code, log)."""
+    """Execute a notebook in its folder as the README says (errors kept as outputs); returns (seconds, code, log).
+
+    As in the website's build, wide figures also carry their phone rendering (rendering.NARROW_ENV), since the
+    website the tests check is built from these outputs.
+    """
     start = time.monotonic()
     run = subprocess.run([JUPYTER, "nbconvert", "--to", "notebook", "--execute", "--inplace", "--allow-errors",
                           "--ExecutePreprocessor.record_timing=False",
                           "--ExecutePreprocessor.store_widget_state=False",
                           f"--ExecutePreprocessor.timeout={timeout}", path.name],
                          cwd=path.parent, capture_output=True, text=True, timeout=3 * timeout,
-                         env={**os.environ, **QUIET_THREADS})
+                         env={**os.environ, **QUIET_THREADS, "REGLAB_NARROW_FIGURES": "1"})
     return time.monotonic() - start, run.returncode, run.stdout + run.stderr
 
 

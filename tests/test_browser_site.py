@@ -420,7 +420,8 @@ def test_solutions_are_not_in_the_search_index(browser, server, site):
                 .map(e => e.textContent).join(' ')""")
             rest = page.evaluate(f"""() => {{ const a = document.querySelector('article').cloneNode(true);
                 a.querySelectorAll('{SOLUTIONS}').forEach(e => e.remove()); return a.textContent; }}""")
-            words = lambda text: {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", text)}
+            def words(text):
+                return {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", text)}
             only = words(solution) - words(rest)
             doc = docnames.index(name)
             leaked = sorted(w for w in only if doc in terms.get(w, ()))
@@ -549,34 +550,54 @@ def png_dpi(data: bytes) -> float:
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_figure_text_is_legible(browser, server, site, viewport):
-    """Figure text ≥ 9 px on screen: smallest font (pt) × dpi / 72 × displayed width / natural width."""
+def test_figures_are_legible_and_fit_a_phone(browser, server, site, viewport):
+    """Figure text ≥ 9 px on screen: smallest font (pt) × dpi / 72 × displayed width / natural width. On a phone every
+    figure wider than rendering.NARROW_ABOVE_PX shows its narrow rendering (panels stacked) and nothing scrolls
+    sideways; on a laptop the wide rendering shows."""
     from reglab import rendering
 
-    small = {}
+    small, unfit, narrow_count = {}, {}, 0
     for name in CHAPTER_PAGES:
         context, page, _ = open_page(browser, server, name, viewport)
         try:
             check_images(page, name)
-            # a live explorer's canvas draws its text at 13 CSS px; its hidden start-value image is not shown
+            # a live explorer's canvas draws its text at 13 CSS px; its hidden start-value image is not shown;
+            # currentSrc is the file the browser chose (a phone's narrow rendering, where a figure has one)
             images = page.evaluate("""() => [...document.querySelectorAll('article .cell_output img, article .reglab-scrubber img')]
                 .filter(i => i.getBoundingClientRect().width > 0)
-                .map(i => ({src: i.getAttribute('src'), shown: i.getBoundingClientRect().width, natural: i.naturalWidth}))""")
+                .map(i => ({src: i.getAttribute('src'),
+                            chosen: i.currentSrc.startsWith('data:') ? i.currentSrc : new URL(i.currentSrc).pathname,
+                            shown: i.getBoundingClientRect().width, natural: i.naturalWidth,
+                            scrolls: i.parentElement.closest('.cell_output, .reglab-scrubber').scrollWidth >
+                                     i.parentElement.closest('.cell_output, .reglab-scrubber').clientWidth + 1}))""")
             for image in images:
-                src = image["src"]
-                data = (base64.b64decode(src.split(",", 1)[1]) if src.startswith("data:")
-                        else (site.html / name).parent.joinpath(src).read_bytes())
+                chosen = image["chosen"]
+                data = (base64.b64decode(chosen.split(",", 1)[1]) if chosen.startswith("data:")
+                        else site.html.joinpath(chosen.lstrip("/")).read_bytes())
                 if b"pHYs" not in data:
-                    small.setdefault(name, []).append(f"a PNG without its resolution (pHYs): {src[:60]}")
+                    small.setdefault(name, []).append(f"a PNG without its resolution (pHYs): {chosen[:60]}")
                     continue
                 px = rendering.SMALLEST_TEXT_PT * png_dpi(data) / 72 * image["shown"] / image["natural"]
                 if px < SMALLEST_READABLE_PX:
                     small.setdefault(name, []).append(f"{px:.1f} px ({image['natural']} px shown at "
                                                       f"{image['shown']:.0f})")
+                if image["src"].startswith("data:"):
+                    continue
+                wide = rendering.png_size((site.html / name).parent.joinpath(image["src"]).read_bytes())[0]
+                narrow = chosen.endswith("-narrow.png")
+                narrow_count += narrow
+                if viewport == "laptop" and narrow:
+                    unfit.setdefault(name, []).append(f"{image['src']}: the narrow rendering on a laptop")
+                elif viewport == "phone" and wide > rendering.NARROW_ABOVE_PX and (not narrow or image["scrolls"]):
+                    unfit.setdefault(name, []).append(f"{image['src']} ({wide} px): " + (
+                        "scrolls sideways" if narrow else "no narrow rendering shown"))
             shot(page, name, viewport, "figures")
         finally:
             context.close()
     assert not small, f"{viewport}: figure text below {SMALLEST_READABLE_PX} px: {small}"
+    assert not unfit, f"{viewport}: {unfit}"
+    if viewport == "phone":
+        assert narrow_count >= 20, f"only {narrow_count} narrow renderings shown on a phone"
 
 
 # ---------------------------------------------------------------------------------------------------------------

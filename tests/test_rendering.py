@@ -78,3 +78,52 @@ def test_palette_frames_are_smaller(runs):
     blit.colors = 64
     palette = blit.render()
     assert len(palette) < len(rgb) and changed_fraction(rgb, palette) < 0.01
+
+
+def three_panels():
+    fig, axes = plotting.new_axes(figsize=(10, 3.4), ncols=3)
+    for i, ax in enumerate(axes):
+        ax.plot([0, 1], [0, i], label=f"line {i}")
+        ax.set(title=f"panel {i}", xlabel="x", ylabel="y")
+    return fig
+
+
+def test_a_row_of_panels_is_stacked_for_phones():
+    fig = three_panels()
+    before = [ax.get_position().bounds for ax in fig.axes]
+    narrow = rendering.narrow_figure(fig)
+    assert narrow.get_size_inches()[0] == pytest.approx(rendering.NARROW_WIDTH_IN)
+    geometry = [ax.get_subplotspec() for ax in narrow.axes]
+    assert [spec.get_gridspec().get_geometry() for spec in geometry] == [(3, 1)] * 3
+    assert [spec.rowspan.start for spec in geometry] == [0, 1, 2] and {s.colspan.start for s in geometry} == {0}
+    assert [ax.get_title() for ax in narrow.axes] == ["panel 0", "panel 1", "panel 2"]
+    assert [ax.get_position().bounds for ax in fig.axes] == before      # the original figure is untouched
+    width, height = rendering.png_size(rendering.figure_to_png(narrow, dpi=rendering.DISPLAY_DPI))
+    assert width <= rendering.NARROW_ABOVE_PX and height > 2 * width
+
+
+def test_a_legend_beside_the_plot_moves_below_it_for_phones():
+    fig = plotting.plot_unit_balls(norms.unit_balls((1, 2, float("inf"))))
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    narrow = rendering.narrow_figure(fig)
+    renderer = FigureCanvasAgg(narrow).get_renderer()
+    narrow.draw(renderer)
+    (ax,) = narrow.axes
+    legend, axes = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+    assert legend.y1 < axes.y0 and 0 <= legend.x0 and legend.x1 <= narrow.bbox.x1
+
+
+def test_wide_figures_carry_their_narrow_rendering_only_in_the_website_build(monkeypatch):
+    monkeypatch.delenv(rendering.NARROW_ENV, raising=False)
+    assert rendering.png_chunk(three_panels()._repr_png_(), rendering.NARROW_CHUNK) is None
+    monkeypatch.setenv(rendering.NARROW_ENV, "1")
+    png = three_panels()._repr_png_()
+    narrow = rendering.png_chunk(png, rendering.NARROW_CHUNK)
+    assert narrow is not None and rendering.png_size(narrow)[0] < rendering.NARROW_ABOVE_PX
+    assert Image.open(io.BytesIO(png)).size == rendering.png_size(png)          # still a valid PNG, and both
+    assert Image.open(io.BytesIO(narrow)).info["dpi"][0] == pytest.approx(rendering.DISPLAY_DPI, abs=1)
+    plain = rendering.without_png_chunk(png, rendering.NARROW_CHUNK)
+    assert rendering.png_chunk(plain, rendering.NARROW_CHUNK) is None and len(plain) == len(png) - len(narrow) - 12
+    small, _ = plotting.new_axes(figsize=(4, 3))
+    assert rendering.png_chunk(small._repr_png_(), rendering.NARROW_CHUNK) is None   # fits a phone already

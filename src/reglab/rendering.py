@@ -6,15 +6,20 @@ Nothing here knows about sliders, training or what a figure shows.
 from __future__ import annotations
 
 import io
+import os
+import pickle
 import re
+import struct
+import zlib
 from contextlib import contextmanager
 
 import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-__all__ = ["HOUSE_STYLE", "DISPLAY_DPI", "SMALLEST_TEXT_PT", "COLORS", "describe_figure", "house_style", "BookFigure", "figure_to_png", "compress_png",
-           "rgba_to_png", "BlitFigure"]
+__all__ = ["HOUSE_STYLE", "DISPLAY_DPI", "SMALLEST_TEXT_PT", "COLORS", "NARROW_CHUNK", "NARROW_ENV", "NARROW_WIDTH_IN",
+           "describe_figure", "house_style", "BookFigure", "figure_to_png", "compress_png", "narrow_figure", "narrow_png",
+           "png_chunk", "with_png_chunk", "without_png_chunk", "rgba_to_png", "BlitFigure"]
 
 HOUSE_STYLE = {
     "axes.grid": True,
@@ -37,6 +42,13 @@ HOUSE_STYLE = {
 DISPLAY_DPI = 90
 SMALLEST_TEXT_PT = 10  # no text in a figure is smaller (tick labels, legends, notes)
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b"]
+# Phones: a figure wider than NARROW_ABOVE_PX also gets a narrow rendering, NARROW_WIDTH_IN wide (a 390 px phone's
+# text column at DISPLAY_DPI, so 10 pt text stays about 12 px), its panels stacked in one column. The website's build
+# sets NARROW_ENV; the narrow PNG then travels inside the wide one (chunk NARROW_CHUNK) to _ext/reader_site.py.
+NARROW_ENV = "REGLAB_NARROW_FIGURES"
+NARROW_ABOVE_PX = 400
+NARROW_WIDTH_IN = 4.2
+NARROW_CHUNK = b"rgNr"   # a private, ancillary PNG chunk: image viewers skip it
 
 
 @contextmanager
@@ -51,7 +63,92 @@ class BookFigure(Figure):
 
     def _repr_png_(self) -> bytes:
         # a 256-colour palette looks the same and keeps notebooks small
-        return compress_png(figure_to_png(self, dpi=DISPLAY_DPI), colors=256, description=describe_figure(self))
+        png = compress_png(figure_to_png(self, dpi=DISPLAY_DPI), colors=256, description=describe_figure(self))
+        if os.environ.get(NARROW_ENV):
+            narrow = narrow_png(self, png)
+            if narrow:
+                png = with_png_chunk(png, NARROW_CHUNK, narrow)
+        return png
+
+
+def png_size(png: bytes) -> tuple:
+    """(width, height) in pixels, from the PNG's header."""
+    return struct.unpack(">II", png[16:24])
+
+
+def narrow_png(fig, png: bytes) -> bytes | None:
+    """The phone rendering of fig (see narrow_figure), or None when its rendering png fits a phone as it is."""
+    if png_size(png)[0] <= NARROW_ABOVE_PX:
+        return None
+    narrow = narrow_figure(fig)
+    return compress_png(figure_to_png(narrow, dpi=DISPLAY_DPI), colors=256, description=describe_figure(narrow))
+
+
+def narrow_figure(fig):
+    """A copy of fig NARROW_WIDTH_IN wide: one row of panels becomes a column, a legend beside the plot moves below.
+
+    Grids of more than four panels (such as rows of digit images) keep their grid, narrower.
+    """
+    copy = pickle.loads(pickle.dumps(fig))
+    panels = [ax for ax in copy.axes if ax.get_subplotspec() is not None and not hasattr(ax, "_colorbar")]
+    specs = {id(ax.get_subplotspec().get_gridspec()) for ax in panels}
+    width, height = copy.get_size_inches()
+    if len(specs) == 1 and panels:
+        grid = panels[0].get_subplotspec().get_gridspec()
+        nrows, ncols = grid.get_geometry()
+        if ncols > 1 and nrows * ncols <= 4:
+            cell_height = height / nrows
+            column = copy.add_gridspec(nrows * ncols, 1)
+            for ax in panels:
+                rows, cols = ax.get_subplotspec().rowspan, ax.get_subplotspec().colspan
+                ax.set_subplotspec(column[rows.start * ncols + cols.start, 0])
+            height = min(cell_height * min(1.0, NARROW_WIDTH_IN / (width / ncols)) + 0.4, 4.2) * nrows * ncols
+        else:
+            height = max(height * NARROW_WIDTH_IN / width, 2.4) if nrows * ncols > 4 else min(height, 4.2)
+    extra = 0.0
+    for ax in copy.axes:
+        legend = ax.get_legend()
+        anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted()) if legend else None
+        if legend and anchor is not None and anchor.x0 >= 0.99:   # beside the plot: below it instead
+            legend.set_bbox_to_anchor((0.5, -0.16), transform=ax.transAxes)
+            legend.set_loc("upper center")
+            extra += 0.25 * len(legend.get_texts()) + 0.4
+    for ax in copy.axes:   # long titles and labels wrap at the figure's edge instead of widening it
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            text.set_wrap(True)
+    if getattr(copy, "_suptitle", None):
+        copy._suptitle.set_wrap(True)
+    copy.set_size_inches(NARROW_WIDTH_IN, height + extra)
+    return copy
+
+
+def png_chunk(png: bytes, kind: bytes) -> bytes | None:
+    """The data of the PNG's first chunk of type kind, or None."""
+    position = 8
+    while position < len(png):
+        length, found = struct.unpack(">I4s", png[position:position + 8])
+        if found == kind:
+            return png[position + 8:position + 8 + length]
+        position += 12 + length
+    return None
+
+
+def with_png_chunk(png: bytes, kind: bytes, data: bytes) -> bytes:
+    """The PNG with one more chunk (type kind, holding data) just before its end."""
+    end = png.rindex(b"IEND") - 4
+    chunk = struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return png[:end] + chunk + png[end:]
+
+
+def without_png_chunk(png: bytes, kind: bytes) -> bytes:
+    """The PNG without its chunks of type kind."""
+    out, position = [png[:8]], 8
+    while position < len(png):
+        length, found = struct.unpack(">I4s", png[position:position + 8])
+        if found != kind:
+            out.append(png[position:position + 12 + length])
+        position += 12 + length
+    return b"".join(out)
 
 
 def describe_figure(fig) -> str:
