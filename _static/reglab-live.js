@@ -407,6 +407,18 @@
     return {loss: loss / n, acc: correct / n};
   }
 
+  var ARENAS = typeof WeakMap === "function" ? new WeakMap() : null;
+
+  function arenaFor(spec, lengths) {
+    /* One arena per spec and layout, reused by its trainings: an explorer trains one value at a time (a new slider
+       move abandons the training before it), and a fresh 2 MB memory per move would cost the page garbage
+       collections. */
+    var key = lengths.join(",") + (wasmKernels() ? "|wasm" : "|js"), arenas = ARENAS && ARENAS.get(spec);
+    if (!arenas && ARENAS) ARENAS.set(spec, arenas = {});
+    if (!arenas) return new Arena(lengths);
+    return arenas[key] || (arenas[key] = new Arena(lengths));
+  }
+
   function Classifier(spec, setting, uniform) {
     /* A training in progress (full-batch Adam, as train.sweep_classifier); step(k) trains up to k more epochs. */
     var rate = checkSetting(setting, "drop_rate", 0, 0.99);
@@ -425,7 +437,7 @@
     var firstInput = lengths.length;
     splits.forEach(function (name) { lengths.push(spec[name].X.length); });
     lengths.push(sizes[0] * evalRows);
-    var arena = new Arena(lengths), arrays = arena.arrays, L = hidden.length;
+    var arena = arenaFor(spec, lengths), arrays = arena.arrays, L = hidden.length;
     this.inputs = {};
     for (var s = 0; s < splits.length; s++) {
       this.inputs[splits[s]] = arrays[firstInput + s];
@@ -439,6 +451,8 @@
     this.uniform = uniform || seededUniform(spec.seed || 0);
     this.theta = arrays[0];
     this.theta.set(spec.params0);
+    arrays[2].fill(0);   // Adam's moments start at 0 (the arena may hold an earlier training's)
+    arrays[3].fill(0);
     this.grad = arrays[1];
     this.m = arrays[2];
     this.v = arrays[3];
