@@ -146,6 +146,28 @@ def test_both_kernels_draw_the_same_dropout_masks(tmp_path):
     assert wasm["test_acc"] == plain["test_acc"]
 
 
+def test_the_webassembly_tanh_is_as_accurate_as_math_tanh(tmp_path):
+    """The kernels' table-driven tanh (one SIMD lane at a time, and pairs) within 1e-15 of Math.tanh, ±1 beyond ±19.5."""
+    script = tmp_path / "tanh.js"
+    script.write_text(f"""
+        const live = require({json.dumps(str(LIVE_JS))});
+        if (!live.useWasm(true)) throw new Error("no WebAssembly SIMD in this Node");
+        const x = [0, -0.5, 1e-300, -1e-12, 19.4, -19.6, 40, -1e6];
+        for (let i = 0; i < 20000; i++) x.push((i / 20000 - 0.5) * 50);
+        let worst = 0;
+        for (const m of [1, 2]) {{   // odd rows: the one-lane loop; even: the pairs
+            const n = Math.floor(x.length / m), arena = new live.Arena([n * m, m]);
+            const [z, bias] = arena.arrays;
+            z.set(x.slice(0, n * m));
+            arena.biasAct(z, bias, 0, n, m, 2);
+            for (let i = 0; i < n * m; i++) worst = Math.max(worst, Math.abs(z[i] - Math.tanh(x[i])));
+        }}
+        console.log(worst);""")
+    run = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert float(run.stdout) <= 1e-15
+
+
 def test_the_embedded_webassembly_is_its_source(node_packages):
     """_static/reglab-live.js's KERNELS_WASM is wasm/kernels.wat assembled (by wabt), so the source is what runs."""
     run = subprocess.run([shutil.which("node"), str(ROOT / "wasm" / "build.js"), "--check"],

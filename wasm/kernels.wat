@@ -115,7 +115,8 @@
             (local.set $c0 (i32.add (local.get $c0) (i32.const 8)))
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $last))))))
-  ;; tanh(x) as reglab-live.js's tanh: (e - 1) / (e + 1), e = exp(2x) from a table of 2^(i/128) at $tab
+  ;; tanh(x) = (e - 1) / (e + 1), e = exp(2x) = 2^(k/128) (reglab-live.js's TANH_TABLE at $tab) times a degree-4
+  ;; polynomial in the remainder r = 2x - k ln2/128; x is clipped to +-19.5, where tanh is +-1 to double precision
   (func $tanh (param $x f64) (param $tab i32) (result f64)
     (local $y f64) (local $k f64) (local $r f64) (local $e f64)
     (local.set $y (f64.mul (f64.const 2) (f64.max (f64.const -19.5) (f64.min (f64.const 19.5) (local.get $x)))))
