@@ -127,3 +127,24 @@ def test_wide_figures_carry_their_narrow_rendering_only_in_the_website_build(mon
     assert rendering.png_chunk(plain, rendering.NARROW_CHUNK) is None and len(plain) == len(png) - len(narrow) - 12
     small, _ = plotting.new_axes(figsize=(4, 3))
     assert rendering.png_chunk(small._repr_png_(), rendering.NARROW_CHUNK) is None   # fits a phone already
+
+
+def test_a_legend_too_wide_for_a_phones_plot_moves_below_it():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig, (ax, other) = plotting.new_axes(figsize=(10, 3.8), ncols=2)
+    ax.plot([0, 1], [0, 1], label="a label far too long to sit inside a plot 3.5 inches wide on a phone")
+    ax.plot([0, 1], [1, 0], label="short")
+    ax.legend(loc="upper left")
+    ax.set_xlabel("an axis label long enough to wrap onto a second line on a phone's narrow figure")
+    other.plot([0, 1], [0, 1], label="fits")
+    other.legend(loc="upper left")
+    narrow = rendering.narrow_figure(fig)
+    renderer = FigureCanvasAgg(narrow).get_renderer()
+    narrow.draw(renderer)
+    first, second = narrow.axes
+    legend = first.get_legend().get_window_extent(renderer)
+    assert legend.y1 < first.xaxis.label.get_window_extent(renderer).y0   # below the plot and its wrapped label
+    assert legend.y0 > second.get_tightbbox(renderer).y1                   # and above the next panel
+    fits = second.get_legend().get_window_extent(renderer)
+    assert second.get_window_extent(renderer).contains(fits.x0 + 1, fits.y0 + 1)   # a legend that fits stays inside

@@ -6,6 +6,7 @@ Nothing here knows about sliders, training or what a figure shows.
 from __future__ import annotations
 
 import io
+import math
 import os
 import pickle
 import re
@@ -85,7 +86,8 @@ def narrow_png(fig, png: bytes) -> bytes | None:
 
 
 def narrow_figure(fig):
-    """A copy of fig NARROW_WIDTH_IN wide: one row of panels becomes a column, a legend beside the plot moves below.
+    """A copy of fig NARROW_WIDTH_IN wide: one row of panels becomes a column; a legend beside the plot, or too wide
+    to sit in it, moves below.
 
     Grids of more than four panels (such as rows of digit images) keep their grid, narrower.
     """
@@ -105,12 +107,24 @@ def narrow_figure(fig):
             height = min(cell_height * min(1.0, NARROW_WIDTH_IN / (width / ncols)) + 0.4, 4.2) * nrows * ncols
         else:
             height = max(height * NARROW_WIDTH_IN / width, 2.4) if nrows * ncols > 4 else min(height, 4.2)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import offset_copy
+
+    copy.set_size_inches(NARROW_WIDTH_IN, height)
+    renderer = FigureCanvasAgg(copy).get_renderer()
     extra = 0.0
     for ax in copy.axes:
         legend = ax.get_legend()
-        anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted()) if legend else None
-        if legend and anchor is not None and anchor.x0 >= 0.99:   # beside the plot: below it instead
-            legend.set_bbox_to_anchor((0.5, -0.16), transform=ax.transAxes)
+        if not legend:
+            continue
+        anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+        beside = anchor.x0 >= 0.99
+        wide = legend.get_window_extent(renderer).width > 0.6 * copy.bbox.width   # would hide the plot
+        if beside or wide:   # below the plot instead, under its tick labels and (wrapped) axis label
+            label = ax.xaxis.label
+            lines = math.ceil(label.get_window_extent(renderer).width / (0.8 * copy.bbox.width)) if label.get_text() else 0
+            below = offset_copy(ax.transAxes, fig=copy, y=-(22 + 15 * lines), units="points")
+            legend.set_bbox_to_anchor((0.5, 0.0), transform=below)
             legend.set_loc("upper center")
             extra += 0.25 * len(legend.get_texts()) + 0.4
     for ax in copy.axes:   # long titles and labels wrap at the figure's edge instead of widening it
