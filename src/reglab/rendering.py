@@ -15,12 +15,14 @@ import zlib
 from contextlib import contextmanager
 
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import offset_copy
 
 __all__ = ["HOUSE_STYLE", "DISPLAY_DPI", "SMALLEST_TEXT_PT", "COLORS", "NARROW_CHUNK", "NARROW_ENV", "NARROW_WIDTH_IN",
            "describe_figure", "house_style", "BookFigure", "figure_to_png", "compress_png", "narrow_figure", "narrow_png",
-           "png_chunk", "with_png_chunk", "without_png_chunk", "rgba_to_png", "BlitFigure"]
+           "png_chunk", "png_size", "with_png_chunk", "without_png_chunk", "rgba_to_png", "BlitFigure"]
 
 HOUSE_STYLE = {
     "axes.grid": True,
@@ -49,6 +51,7 @@ COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c
 NARROW_ENV = "REGLAB_NARROW_FIGURES"
 NARROW_ABOVE_PX = 400
 NARROW_WIDTH_IN = 4.2
+NARROW_PANEL_MAX_IN = 4.2   # the tallest a stacked panel gets: a phone screen shows one whole panel at least
 NARROW_CHUNK = b"rgNr"   # a private, ancillary PNG chunk: image viewers skip it
 
 
@@ -104,12 +107,10 @@ def narrow_figure(fig):
             for ax in panels:
                 rows, cols = ax.get_subplotspec().rowspan, ax.get_subplotspec().colspan
                 ax.set_subplotspec(column[rows.start * ncols + cols.start, 0])
-            height = min(cell_height * min(1.0, NARROW_WIDTH_IN / (width / ncols)) + 0.4, 4.2) * nrows * ncols
+            panel = min(cell_height * min(1.0, NARROW_WIDTH_IN / (width / ncols)) + 0.4, NARROW_PANEL_MAX_IN)
+            height = panel * nrows * ncols
         else:
-            height = max(height * NARROW_WIDTH_IN / width, 2.4) if nrows * ncols > 4 else min(height, 4.2)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.transforms import offset_copy
-
+            height = max(height * NARROW_WIDTH_IN / width, 2.4) if nrows * ncols > 4 else min(height, NARROW_PANEL_MAX_IN)
     copy.set_size_inches(NARROW_WIDTH_IN, height)
     renderer = FigureCanvasAgg(copy).get_renderer()
     extra = 0.0
@@ -136,15 +137,18 @@ def narrow_figure(fig):
     return copy
 
 
-def png_chunk(png: bytes, kind: bytes) -> bytes | None:
-    """The data of the PNG's first chunk of type kind, or None."""
+def _chunks(png: bytes):
+    """(type, start, end) of each chunk of a PNG: its bytes are png[start:end], data and CRC included."""
     position = 8
     while position < len(png):
-        length, found = struct.unpack(">I4s", png[position:position + 8])
-        if found == kind:
-            return png[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", png[position:position + 8])
+        yield kind, position, position + 12 + length
         position += 12 + length
-    return None
+
+
+def png_chunk(png: bytes, kind: bytes) -> bytes | None:
+    """The data of the PNG's first chunk of type kind, or None."""
+    return next((png[start + 8:end - 4] for found, start, end in _chunks(png) if found == kind), None)
 
 
 def with_png_chunk(png: bytes, kind: bytes, data: bytes) -> bytes:
@@ -156,13 +160,7 @@ def with_png_chunk(png: bytes, kind: bytes, data: bytes) -> bytes:
 
 def without_png_chunk(png: bytes, kind: bytes) -> bytes:
     """The PNG without its chunks of type kind."""
-    out, position = [png[:8]], 8
-    while position < len(png):
-        length, found = struct.unpack(">I4s", png[position:position + 8])
-        if found != kind:
-            out.append(png[position:position + 12 + length])
-        position += 12 + length
-    return b"".join(out)
+    return png[:8] + b"".join(png[start:end] for found, start, end in _chunks(png) if found != kind)
 
 
 def describe_figure(fig) -> str:
@@ -231,8 +229,6 @@ class BlitFigure:
     """
 
     def __init__(self, fig, colors=None):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
         self.fig, self.colors = fig, colors
         FigureCanvasAgg(fig)
         with house_style():
