@@ -114,6 +114,7 @@ EXECUTORS = 2  # chapters executed at the same time (one kernel each): this mach
 # Two kernels share 2 cores: their torch/OpenMP threads must sleep, not spin, while they wait (thread counts and
 # therefore the numbers printed stay as they are).
 QUIET_THREADS = {"OMP_WAIT_POLICY": "PASSIVE"}
+NARROW_ENV = "REGLAB_NARROW_FIGURES"   # reglab.rendering.NARROW_ENV (test_rendering checks the two agree)
 
 
 def execute_in_place(path, timeout=600):
@@ -128,7 +129,7 @@ def execute_in_place(path, timeout=600):
                           "--ExecutePreprocessor.store_widget_state=False",
                           f"--ExecutePreprocessor.timeout={timeout}", path.name],
                          cwd=path.parent, capture_output=True, text=True, timeout=3 * timeout,
-                         env={**os.environ, **QUIET_THREADS, "REGLAB_NARROW_FIGURES": "1"})
+                         env={**os.environ, **QUIET_THREADS, NARROW_ENV: "1"})
     return time.monotonic() - start, run.returncode, run.stdout + run.stderr
 
 

@@ -115,6 +115,9 @@ def test_a_legend_beside_the_plot_moves_below_it_for_phones():
 
 
 def test_wide_figures_carry_their_narrow_rendering_only_in_the_website_build(monkeypatch):
+    from conftest import NARROW_ENV
+
+    assert NARROW_ENV == rendering.NARROW_ENV   # the tests' executed book is rendered as the website's build renders
     monkeypatch.delenv(rendering.NARROW_ENV, raising=False)
     assert rendering.png_chunk(three_panels()._repr_png_(), rendering.NARROW_CHUNK) is None
     monkeypatch.setenv(rendering.NARROW_ENV, "1")
