@@ -1077,11 +1077,15 @@
     });
   };
 
-  var SLICE_MS = 30;   // training runs in slices this long, so slider moves and scrolling stay answered
+  var SLICE_MS = 30;   // training ahead runs in slices this long, so slider moves and scrolling stay answered
+  // The training a reader waits for runs its first slice this long: each yield to the page costs a frame (5-10 ms on
+  // a long chapter), and a slice this long still answers a move within a tenth of a second or so.
+  var FIRST_SLICE_MS = 120;
 
-  Explorer.prototype.train = function (setting, job, progress, done) {
-    /* Train for setting in slices of SLICE_MS, yielding to the page between them; stop if job is superseded. */
-    var self = this, spec = this.spec;
+  Explorer.prototype.train = function (setting, job, progress, done, firstSliceMs) {
+    /* Train for setting in slices of SLICE_MS (the first one firstSliceMs), yielding to the page between them; stop
+       if job is superseded. */
+    var self = this, spec = this.spec, budget = firstSliceMs || SLICE_MS;
     if (spec.kind === "regression") return done({run: api.trainRegression(spec, setting)});
     if (spec.kind === "capacity") {
       var data = spec.sets[String(setting.num_train)];
@@ -1090,7 +1094,8 @@
     var run = new api.Classifier(spec, setting);
     function slice() {
       if (job !== self.job) return;
-      var until = performance.now() + SLICE_MS;
+      var until = performance.now() + budget;
+      budget = SLICE_MS;
       while (!run.done() && performance.now() < until) run.step(5);
       if (run.done()) return done({run: run.out, probs: run.gridProbs()});
       if (progress) progress(run.out);
@@ -1112,16 +1117,18 @@
     }, function (result) {
       self.cache[self.key(setting)] = result;
       self.finish(started, result);
-    });
+    }, FIRST_SLICE_MS);
   };
 
   Explorer.prototype.prefetch = function (job) {
-    /* While the reader looks, train the slider's other values, nearest first, so that later moves paint at once
-       (only once the reader has used the slider: a reader who only scrolls past costs no CPU). */
-    if (!this.engaged) return;
+    /* While the reader looks, train the slider's other values, nearest first, so that later moves paint at once.
+       Until the reader uses the slider, only its two neighbours (one press away): a reader who scrolls past costs
+       little CPU, and these trainings also get the browser's optimising compilers through the training code, which
+       makes a page's first two or three trainings up to twice as slow as later ones. */
     var self = this, index = Number(this.range.value), spec = this.spec;
     var todo = spec.values.map(function (_, i) { return i; }).filter(function (i) { return i !== index; })
-      .sort(function (a, b) { return Math.abs(a - index) - Math.abs(b - index) || b - a; });
+      .sort(function (a, b) { return Math.abs(a - index) - Math.abs(b - index) || b - a; })
+      .filter(function (i) { return self.engaged || Math.abs(i - index) === 1; });
     var next = todo.map(function (i) { return self.settingAt(i); })
       .filter(function (setting) { return !self.cache[self.key(setting)]; });
     (function one() {

@@ -615,6 +615,18 @@ COLD_PRESSES = 3   # key presses timed with nothing trained ahead, per explorer
 LOOK_MS = 800  # a reader's look at a figure before the next key press (the next value is trained meanwhile)
 
 
+NEIGHBOURS_TRAINED = """e => { const x = e.reglabExplorer, i = Number(x.range.value), n = x.spec.values.length;
+    const near = [i - 1, i + 1].filter(j => j >= 0 && j < n).map(j => x.key(x.settingAt(j)));
+    return near.every(key => x.cache[key]) && Object.keys(x.cache).length === near.length + 1; }"""
+
+
+def first_look(page, explorer):
+    """A reader's first look at a live explorer: it trains the start value's two neighbours meanwhile, and no more."""
+    page.wait_for_function(NEIGHBOURS_TRAINED, arg=explorer.element_handle(), timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    return explorer.evaluate(NEIGHBOURS_TRAINED)
+
+
 def press_and_time(page, explorer, key):
     """Press key on the explorer's slider; wait for the new picture to be painted; returns the explorer's record."""
     count = explorer.evaluate("e => e.reglabExplorer.timings.length")
@@ -628,8 +640,11 @@ def test_live_explorers_retrain_in_the_page(browser, server):
     """Each slider move retrains the model in the browser: the readout, status line and canvas show the new value;
     at phone width the explorer stacks its panels and stays within the screen.
 
+    Before the reader touches the slider, only the start value's two neighbours are trained ahead.
+
     Reported (test-artifacts/live-explorers.json), never asserted: key press -> new picture painted, cold (nothing
-    prefetched) and after a reader's look at the figure (the next value was trained meanwhile).
+    prefetched; after the reader's first look, as on a real visit) and after a reader's look at the figure (the next
+    value was trained meanwhile).
     """
     report, explorers = {}, 0
     for name in CHAPTER_PAGES:
@@ -642,6 +657,7 @@ def test_live_explorers_retrain_in_the_page(browser, server):
                 assert explorer.evaluate("e => e.classList.contains('reglab-live-on')"), f"{name}: explorer {i} is not live"
                 assert not explorer.locator("img").is_visible(), f"{name}: the fallback figure is shown beside the canvas"
                 canvas, slider = explorer.locator("canvas"), explorer.locator("input[type=range]")
+                assert first_look(page, explorer), f"{name}: explorer {i} trained more than its two neighbours"
                 explorer.evaluate("e => e.reglabExplorer.forget()")   # cold: nothing prefetched
                 slider.focus()
                 before = (explorer.locator(".reglab-live-status").inner_text(), canvas.evaluate("c => c.toDataURL()"))
