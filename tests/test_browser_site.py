@@ -549,6 +549,35 @@ def test_pages_are_light(browser, server, site, viewport):
     assert not heavy, f"pages over {PAGE_BUDGET / 1e6} MB on a first load: {heavy}"
 
 
+CRITICAL_PATH = """() => {
+    const scripts = [...document.querySelectorAll('script[src]')].map(s => s.src);
+    return {theme_at_dcl: window.REGLAB_THEME_AT_DCL, theme_now: typeof window.bootstrap === 'object',
+            nested_css: performance.getEntriesByType('resource').filter(r => r.initiatorType === 'css'
+                          && r.name.split('?')[0].endsWith('.css')).map(r => r.name),
+            theme_scripts: scripts.filter(s => /scripts\/(bootstrap|pydata-sphinx-theme)\.js/.test(s)).length};
+}"""
+
+
+def test_dom_content_loaded_waits_for_no_theme_script(browser, server):
+    """The parsed page is ready without the theme's Bootstrap scripts, which still load and run right after it; no
+    style sheet waits for another one (@import)."""
+    for name in ("index", "chapters/02_weight_decay"):
+        context = browser.new_context(viewport=VIEWPORTS["laptop"], service_workers="block")
+        # runs before the page's own scripts: notes whether Bootstrap had run when DOMContentLoaded fired
+        context.add_init_script("document.addEventListener('DOMContentLoaded', () => "
+                                "{ window.REGLAB_THEME_AT_DCL = typeof window.bootstrap === 'object'; }, true);")
+        page = context.new_page()
+        try:
+            page.goto(f"{server}/{name}.html", wait_until="load")
+            found = page.evaluate(CRITICAL_PATH)
+        finally:
+            context.close()
+        assert found["theme_scripts"] == 2, f"{name}: the theme's two scripts are not in the page: {found}"
+        assert found["theme_at_dcl"] is False, f"{name}: DOMContentLoaded waited for the theme's scripts: {found}"
+        assert found["theme_now"], f"{name}: the theme's scripts did not run after DOMContentLoaded: {found}"
+        assert not found["nested_css"], f"{name}: style sheets loaded only after another one: {found['nested_css']}"
+
+
 def png_dpi(data: bytes) -> float:
     """The resolution a PNG was rendered at, from its pHYs chunk (pixels per metre)."""
     position = data.find(b"pHYs")
