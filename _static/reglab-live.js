@@ -1007,10 +1007,20 @@
     this.job = 0;
     this.timings = [];
     this.cache = {};
+    this.paused = null;    // the classifier training a newer move stopped, with its setting's key
+    this.started = 0;      // classifier trainings started from scratch
     this.penalty = spec.penalties ? spec.penalties[0] : null;
     var self = this;
     this.engaged = false;   // the reader has moved the slider: from then on, train its other values ahead
-    this.range.addEventListener("input", function (event) { self.engaged = true; self.retrain(event.timeStamp); });
+    this.direction = 1;     // the way the slider last moved (+1 right, -1 left): values that way are trained first
+    this.index = Number(this.range.value);
+    this.range.addEventListener("input", function (event) {
+      var index = Number(self.range.value);
+      if (index !== self.index) self.direction = index > self.index ? 1 : -1;
+      self.index = index;
+      self.engaged = true;
+      self.retrain(event.timeStamp);
+    });
     root.querySelectorAll("input[name$=-penalty]").forEach(function (radio) {
       radio.addEventListener("change", function (event) {
         self.engaged = true;
@@ -1054,6 +1064,7 @@
     /* Drop every trained result and stop a training in progress (the next move trains from scratch). */
     this.job++;
     this.cache = {};
+    this.paused = null;
   };
 
   Explorer.prototype.key = function (setting) {
@@ -1091,13 +1102,22 @@
       var data = spec.sets[String(setting.num_train)];
       return done({run: {data: data, curve: api.capacityCurve(data, spec.max_degree)}});
     }
-    var run = new api.Classifier(spec, setting);
+    // A training stopped by a newer move is finished, not restarted, if the reader comes back to its value (a
+    // second quick press lands on the value being trained ahead). Only the latest one is kept: the next one reuses
+    // its memory (arenaFor).
+    var key = this.key(setting), paused = this.paused, run;
+    if (paused && paused.key === key) run = paused.run;
+    else { run = new api.Classifier(spec, setting); this.started++; }
+    this.paused = {key: key, run: run};
     function slice() {
       if (job !== self.job) return;
       var until = performance.now() + budget;
       budget = SLICE_MS;
       while (!run.done() && performance.now() < until) run.step(5);
-      if (run.done()) return done({run: run.out, probs: run.gridProbs()});
+      if (run.done()) {
+        if (self.paused && self.paused.run === run) self.paused = null;
+        return done({run: run.out, probs: run.gridProbs()});
+      }
       if (progress) progress(run.out);
       yieldThen(slice);
     }
@@ -1121,13 +1141,14 @@
   };
 
   Explorer.prototype.prefetch = function (job) {
-    /* While the reader looks, train the slider's other values, nearest first, so that later moves paint at once.
+    /* While the reader looks, train the slider's other values, nearest first (the way the slider last moved first),
+       so that later moves paint at once.
        Until the reader uses the slider, only its two neighbours (one press away): a reader who scrolls past costs
        little CPU, and these trainings also get the browser's optimising compilers through the training code, which
        makes a page's first two or three trainings up to twice as slow as later ones. */
     var self = this, index = Number(this.range.value), spec = this.spec;
     var todo = spec.values.map(function (_, i) { return i; }).filter(function (i) { return i !== index; })
-      .sort(function (a, b) { return Math.abs(a - index) - Math.abs(b - index) || b - a; })
+      .sort(function (a, b) { return Math.abs(a - index) - Math.abs(b - index) || (b - a) * self.direction; })
       .filter(function (i) { return self.engaged || Math.abs(i - index) === 1; });
     var next = todo.map(function (i) { return self.settingAt(i); })
       .filter(function (setting) { return !self.cache[self.key(setting)]; });
