@@ -21,11 +21,12 @@ CHROMIUM = "/usr/bin/chromium"
 BUDGET_MS = 100
 PAGES = ("chapters/00_generalization", "chapters/02_weight_decay", "chapters/03_dropout")
 PAUSE_MS = 800
-NEIGHBOURS_TRAINED = """e => { const x = e.reglabExplorer, i = Number(x.range.value), n = x.spec.values.length;
+NEIGHBOURS_TRAINED = """e => { const x = e.reglabExplorer; if (!x || e.dataset.state !== "done") return false;
+    const i = Number(x.range.value), n = x.spec.values.length;
     return [i - 1, i + 1].filter(j => j >= 0 && j < n).every(j => x.cache[x.key(x.settingAt(j))]); }"""
 PAINTED = "([e, n]) => e.reglabExplorer.timings.length > n && e.dataset.state === 'done'"
 # The training alone, as a move trains it (classifiers: training and the decision grid), timed in the page.
-CONTROL = """([e, times]) => {
+CONTROL = """(e, times) => {
     const x = e.reglabExplorer, api = window.reglabLive, setting = x.settingAt(Number(x.range.value)), out = [];
     for (let r = 0; r < times; r++) {
         const t = performance.now();
@@ -89,7 +90,7 @@ def main():
                     slider.press(key)
                     page.wait_for_function(PAINTED, arg=[explorer.element_handle(), count], timeout=60_000)
                     cold.append(explorer.evaluate("e => e.reglabExplorer.timings.at(-1).ms"))
-                control = explorer.evaluate(CONTROL, [explorer.element_handle(), presses])
+                control = explorer.evaluate(CONTROL, presses)
                 title = explorer.locator("p b").inner_text()
                 row = {"press_to_paint": summary(cold), "training_alone": summary(control)}
                 report[f"{name}: {title}"] = row

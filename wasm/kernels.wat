@@ -1,6 +1,7 @@
 ;; The loops of reglab-live.js's MLP passes, in WebAssembly: row-major float64 arrays at byte offsets of the memory.
 ;; gemm_nt: C (n x m) = A (n x K) . B^T, with B (m x K), in blocks of 2 rows x 4 columns, two products per f64x2
-;; instruction. The others are the elementwise loops, each the twin of the JavaScript loop it replaces, operation for
+;; instruction; for even K a block's eight pair sums are added up two at a time by shuffles (calling $fin for each
+;; cost a tenth of a training). The others are the elementwise loops, each the twin of the JavaScript loop it replaces, operation for
 ;; operation (so the two give the same bits). Assembled into _static/reglab-live.js by `node wasm/build.js`
 ;; (wabt); tests/test_browser_trainers.py checks that the two agree.
 (module
@@ -78,14 +79,25 @@
                 (local.set $s13 (f64x2.add (local.get $s13) (f64x2.mul (local.get $x1) (local.get $y3))))
                 (local.set $k (i32.add (local.get $k) (i32.const 16)))
                 (br $ks)))
-            (f64.store offset=0 (local.get $c0) (call $fin (local.get $s00) (i32.add (local.get $a0) (local.get $ke)) (i32.add (local.get $b0) (local.get $ke)) (local.get $odd)))
-            (f64.store offset=8 (local.get $c0) (call $fin (local.get $s01) (i32.add (local.get $a0) (local.get $ke)) (i32.add (local.get $b1) (local.get $ke)) (local.get $odd)))
-            (f64.store offset=16 (local.get $c0) (call $fin (local.get $s02) (i32.add (local.get $a0) (local.get $ke)) (i32.add (local.get $b2) (local.get $ke)) (local.get $odd)))
-            (f64.store offset=24 (local.get $c0) (call $fin (local.get $s03) (i32.add (local.get $a0) (local.get $ke)) (i32.add (local.get $b3) (local.get $ke)) (local.get $odd)))
-            (f64.store offset=0 (local.get $c1) (call $fin (local.get $s10) (i32.add (local.get $a1) (local.get $ke)) (i32.add (local.get $b0) (local.get $ke)) (local.get $odd)))
-            (f64.store offset=8 (local.get $c1) (call $fin (local.get $s11) (i32.add (local.get $a1) (local.get $ke)) (i32.add (local.get $b1) (local.get $ke)) (local.get $odd)))
-            (f64.store offset=16 (local.get $c1) (call $fin (local.get $s12) (i32.add (local.get $a1) (local.get $ke)) (i32.add (local.get $b2) (local.get $ke)) (local.get $odd)))
-            (f64.store offset=24 (local.get $c1) (call $fin (local.get $s13) (i32.add (local.get $a1) (local.get $ke)) (i32.add (local.get $b3) (local.get $ke)) (local.get $odd)))
+            (if (local.get $odd)
+              (then
+                (f64.store offset=0 (local.get $c0) (call $fin (local.get $s00) (i32.add (local.get $a0) (local.get $ke)) (i32.add (local.get $b0) (local.get $ke)) (local.get $odd)))
+                (f64.store offset=8 (local.get $c0) (call $fin (local.get $s01) (i32.add (local.get $a0) (local.get $ke)) (i32.add (local.get $b1) (local.get $ke)) (local.get $odd)))
+                (f64.store offset=16 (local.get $c0) (call $fin (local.get $s02) (i32.add (local.get $a0) (local.get $ke)) (i32.add (local.get $b2) (local.get $ke)) (local.get $odd)))
+                (f64.store offset=24 (local.get $c0) (call $fin (local.get $s03) (i32.add (local.get $a0) (local.get $ke)) (i32.add (local.get $b3) (local.get $ke)) (local.get $odd)))
+                (f64.store offset=0 (local.get $c1) (call $fin (local.get $s10) (i32.add (local.get $a1) (local.get $ke)) (i32.add (local.get $b0) (local.get $ke)) (local.get $odd)))
+                (f64.store offset=8 (local.get $c1) (call $fin (local.get $s11) (i32.add (local.get $a1) (local.get $ke)) (i32.add (local.get $b1) (local.get $ke)) (local.get $odd)))
+                (f64.store offset=16 (local.get $c1) (call $fin (local.get $s12) (i32.add (local.get $a1) (local.get $ke)) (i32.add (local.get $b2) (local.get $ke)) (local.get $odd)))
+                (f64.store offset=24 (local.get $c1) (call $fin (local.get $s13) (i32.add (local.get $a1) (local.get $ke)) (i32.add (local.get $b3) (local.get $ke)) (local.get $odd))))
+              (else
+              (v128.store offset=0 (local.get $c0) (f64x2.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $s00) (local.get $s01))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $s00) (local.get $s01))))
+              (v128.store offset=16 (local.get $c0) (f64x2.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $s02) (local.get $s03))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $s02) (local.get $s03))))
+              (v128.store offset=0 (local.get $c1) (f64x2.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $s10) (local.get $s11))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $s10) (local.get $s11))))
+              (v128.store offset=16 (local.get $c1) (f64x2.add (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $s12) (local.get $s13))
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $s12) (local.get $s13))))))
             (local.set $c0 (i32.add (local.get $c0) (i32.const 32)))
             (local.set $c1 (i32.add (local.get $c1) (i32.const 32)))
             (local.set $j (i32.add (local.get $j) (i32.const 4)))
@@ -116,15 +128,18 @@
             (local.set $j (i32.add (local.get $j) (i32.const 1)))
             (br $last))))))
   ;; tanh(x) = (e - 1) / (e + 1), e = exp(2x) = 2^(k/128) (reglab-live.js's TANH_TABLE at $tab) times a degree-4
-  ;; polynomial in the remainder r = 2x - k ln2/128; x is clipped to +-19.5, where tanh is +-1 to double precision
+  ;; polynomial in the remainder r = 2x - k ln2/128; x is clipped to +-19.5, where tanh is +-1 to double precision.
+  ;; k is 2x 128/ln2 rounded by adding and subtracting 1.5 * 2^52, whose low 32 bits are then k itself (cheaper than
+  ;; floor and a conversion, in the pairs' version below)
   (func $tanh (param $x f64) (param $tab i32) (result f64)
-    (local $y f64) (local $k f64) (local $r f64) (local $e f64)
+    (local $y f64) (local $kr f64) (local $k f64) (local $r f64) (local $e f64)
     (local.set $y (f64.mul (f64.const 2) (f64.max (f64.const -19.5) (f64.min (f64.const 19.5) (local.get $x)))))
-    (local.set $k (f64.floor (f64.add (f64.mul (local.get $y) (f64.const 184.6649652337873)) (f64.const 0.5))))
+    (local.set $kr (f64.add (f64.mul (local.get $y) (f64.const 184.6649652337873)) (f64.const 6755399441055744)))
+    (local.set $k (f64.sub (local.get $kr) (f64.const 6755399441055744)))
     (local.set $r (f64.sub (f64.sub (local.get $y) (f64.mul (local.get $k) (f64.const 0.0054152123630046844)))
                            (f64.mul (local.get $k) (f64.const -1.4880111899595594e-11))))
     (local.set $e (f64.mul
-      (f64.load (i32.add (local.get $tab) (i32.shl (i32.add (i32.trunc_f64_s (local.get $k)) (i32.const 7202)) (i32.const 3))))
+      (f64.load (i32.add (local.get $tab) (i32.shl (i32.add (i32.wrap_i64 (i64.reinterpret_f64 (local.get $kr))) (i32.const 7202)) (i32.const 3))))
       (f64.add (f64.const 1) (f64.mul (local.get $r)
         (f64.add (f64.const 1) (f64.mul (local.get $r)
           (f64.add (f64.const 0.5) (f64.mul (local.get $r)
@@ -161,10 +176,32 @@
         (br $each))))
 
   ;; up[t] *= the activation's slope at the stored output a[t] = act(z) * mask[t] (mask 0: no dropout mask);
-  ;; tanh (act 2): (1 - (a * inv)^2) * mask, or 1 - a^2; ReLU (act 1): (a > 0) * mask, or (a > 0)
+  ;; tanh (act 2): (1 - (a * inv)^2) * mask, or 1 - a^2; ReLU (act 1): (a > 0) * mask, or (a > 0); two at a time,
+  ;; then the last one of an odd count alone
   (func (export "slope") (param $up i32) (param $a i32) (param $mask i32) (param $count i32) (param $act i32) (param $inv f64)
-    (local $end i32) (local $t f64) (local $s f64)
+    (local $end i32) (local $pairs i32) (local $t f64) (local $s f64) (local $tv v128) (local $sv v128)
     (local.set $end (i32.add (local.get $up) (i32.shl (local.get $count) (i32.const 3))))
+    (local.set $pairs (i32.add (local.get $up) (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3))))
+    (block $pairs_done
+      (loop $pair
+        (br_if $pairs_done (i32.ge_u (local.get $up) (local.get $pairs)))
+        (local.set $tv (v128.load (local.get $a)))
+        (if (i32.eq (local.get $act) (i32.const 2))
+          (then
+            (if (local.get $mask)
+              (then
+                (local.set $tv (f64x2.mul (local.get $tv) (f64x2.splat (local.get $inv))))
+                (local.set $sv (f64x2.mul (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.mul (local.get $tv) (local.get $tv)))
+                                          (v128.load (local.get $mask)))))
+              (else (local.set $sv (f64x2.sub (f64x2.splat (f64.const 1)) (f64x2.mul (local.get $tv) (local.get $tv)))))))
+          (else
+            (local.set $sv (v128.and (f64x2.gt (local.get $tv) (f64x2.splat (f64.const 0))) (f64x2.splat (f64.const 1))))
+            (if (local.get $mask) (then (local.set $sv (f64x2.mul (local.get $sv) (v128.load (local.get $mask))))))))
+        (v128.store (local.get $up) (f64x2.mul (v128.load (local.get $up)) (local.get $sv)))
+        (local.set $up (i32.add (local.get $up) (i32.const 16)))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (if (local.get $mask) (then (local.set $mask (i32.add (local.get $mask) (i32.const 16)))))
+        (br $pair)))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $up) (local.get $end)))
@@ -204,37 +241,34 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $each_row))))
 
-  ;; $tanh on both lanes of a pair (the same operations, lane by lane, so the same bits)
-  (func $tanh2 (param $x v128) (param $tab i32) (result v128)
-    (local $y v128) (local $k v128) (local $r v128) (local $idx v128) (local $t v128) (local $p v128) (local $e v128)
+  ;; bias_act's tanh for an even row length m, two numbers at a time: $tanh written out on both lanes of a pair (the
+  ;; same operations lane by lane, so the same bits; a call per pair cost 3 % of a training)
+  (func (export "bias_tanh_pairs") (param $z i32) (param $b i32) (param $n i32) (param $m i32) (param $tab i32)
+    (local $end i32) (local $j i32)
+    (local $x v128) (local $y v128) (local $k v128) (local $r v128) (local $idx v128) (local $t v128) (local $p v128) (local $e v128)
+    (local.set $end (i32.add (local.get $z) (i32.shl (i32.mul (local.get $n) (local.get $m)) (i32.const 3))))
+    (block $done
+      (loop $each
+        (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
+        (local.set $x (f64x2.add (v128.load (local.get $z)) (v128.load (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3))))))
     (local.set $y (f64x2.mul (f64x2.splat (f64.const 2))
       (f64x2.max (f64x2.splat (f64.const -19.5)) (f64x2.min (f64x2.splat (f64.const 19.5)) (local.get $x)))))
-    (local.set $k (f64x2.floor (f64x2.add (f64x2.mul (local.get $y) (f64x2.splat (f64.const 184.6649652337873)))
-                                          (f64x2.splat (f64.const 0.5)))))
+    (local.set $idx (f64x2.add (f64x2.mul (local.get $y) (f64x2.splat (f64.const 184.6649652337873)))
+                               (f64x2.splat (f64.const 6755399441055744))))
+    (local.set $k (f64x2.sub (local.get $idx) (f64x2.splat (f64.const 6755399441055744))))
     (local.set $r (f64x2.sub (f64x2.sub (local.get $y) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0.0054152123630046844))))
                              (f64x2.mul (local.get $k) (f64x2.splat (f64.const -1.4880111899595594e-11)))))
-    (local.set $idx (i32x4.add (i32x4.trunc_sat_f64x2_s_zero (local.get $k)) (i32x4.splat (i32.const 7202))))
     (local.set $t (f64x2.replace_lane 1
-      (f64x2.splat (f64.load (i32.add (local.get $tab) (i32.shl (i32x4.extract_lane 0 (local.get $idx)) (i32.const 3)))))
-      (f64.load (i32.add (local.get $tab) (i32.shl (i32x4.extract_lane 1 (local.get $idx)) (i32.const 3))))))
+      (f64x2.splat (f64.load (i32.add (local.get $tab) (i32.shl (i32.add (i32x4.extract_lane 0 (local.get $idx)) (i32.const 7202)) (i32.const 3)))))
+      (f64.load (i32.add (local.get $tab) (i32.shl (i32.add (i32x4.extract_lane 2 (local.get $idx)) (i32.const 7202)) (i32.const 3))))))
     (local.set $p (f64x2.add (f64x2.splat (f64.const 0.16666666666666666))
                              (f64x2.mul (local.get $r) (f64x2.splat (f64.const 0.041666666666666664)))))
     (local.set $p (f64x2.add (f64x2.splat (f64.const 0.5)) (f64x2.mul (local.get $r) (local.get $p))))
     (local.set $p (f64x2.add (f64x2.splat (f64.const 1)) (f64x2.mul (local.get $r) (local.get $p))))
     (local.set $p (f64x2.add (f64x2.splat (f64.const 1)) (f64x2.mul (local.get $r) (local.get $p))))
     (local.set $e (f64x2.mul (local.get $t) (local.get $p)))
-    (f64x2.div (f64x2.sub (local.get $e) (f64x2.splat (f64.const 1))) (f64x2.add (local.get $e) (f64x2.splat (f64.const 1)))))
-
-  ;; bias_act's tanh for an even row length m, two numbers at a time
-  (func (export "bias_tanh_pairs") (param $z i32) (param $b i32) (param $n i32) (param $m i32) (param $tab i32)
-    (local $end i32) (local $j i32)
-    (local.set $end (i32.add (local.get $z) (i32.shl (i32.mul (local.get $n) (local.get $m)) (i32.const 3))))
-    (block $done
-      (loop $each
-        (br_if $done (i32.ge_u (local.get $z) (local.get $end)))
-        (v128.store (local.get $z) (call $tanh2
-          (f64x2.add (v128.load (local.get $z)) (v128.load (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 3)))))
-          (local.get $tab)))
+    (local.set $x (f64x2.div (f64x2.sub (local.get $e) (f64x2.splat (f64.const 1))) (f64x2.add (local.get $e) (f64x2.splat (f64.const 1)))))
+        (v128.store (local.get $z) (local.get $x))
         (local.set $z (i32.add (local.get $z) (i32.const 16)))
         (local.set $j (i32.add (local.get $j) (i32.const 2)))
         (if (i32.eq (local.get $j) (local.get $m)) (then (local.set $j (i32.const 0))))
