@@ -47,6 +47,11 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser context closed mid-response (a font still loading) is not an error worth a traceback."""
+
+
 def summary(times):
     ordered = sorted(times)
     return {"median_ms": round(statistics.median(ordered), 1),
@@ -61,7 +66,7 @@ def main():
     presses = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     if not (site / "index.html").exists():
         sys.exit(f"no built site at {site}: build it first (see the README)")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
+    server = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[0]}")

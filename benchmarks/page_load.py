@@ -29,6 +29,11 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser context closed mid-response (a font still loading) is not an error worth a traceback."""
+
+
 def main():
     from playwright.sync_api import sync_playwright
 
@@ -36,7 +41,7 @@ def main():
     loads = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     if not (site / "index.html").exists():
         sys.exit(f"no built site at {site}: build it first (see the README)")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
+    server = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[0]}")
