@@ -32,6 +32,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 class QuietServer(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address):
         """A browser context closed mid-response (a font still loading) is not an error worth a traceback."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 def main():
