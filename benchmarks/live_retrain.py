@@ -8,16 +8,13 @@ speed can vary by half from one minute to the next). Prints median, 90th percent
 test-artifacts/live-retrain.json. The budget is 100 ms from the key press to the painted picture.
 """
 
-import functools
-import http.server
 import json
+import math
 import statistics
 import sys
-import threading
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
+from local_site import CHROMIUM, ROOT, load_average, serve_site
+
 BUDGET_MS = 100
 PAGES = ("chapters/00_generalization", "chapters/02_weight_decay", "chapters/03_dropout")
 PAUSE_MS = 800
@@ -42,36 +39,18 @@ CONTROL = """(e, times) => {
     return out; }"""
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        """A browser context closed mid-response (a font still loading) is not an error worth a traceback."""
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
 def summary(times):
     ordered = sorted(times)
     return {"median_ms": round(statistics.median(ordered), 1),
-            "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 1),
+            "p90_ms": round(ordered[math.ceil(0.9 * len(ordered)) - 1], 1),  # nearest rank
             "worst_ms": round(ordered[-1], 1), "all_ms": [round(t, 1) for t in times]}
 
 
 def main():
     from playwright.sync_api import sync_playwright
 
-    site = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "html"
+    url = serve_site(sys.argv)
     presses = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    if not (site / "index.html").exists():
-        sys.exit(f"no built site at {site}: build it first (see the README)")
-    server = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    print(f"load average before: {Path('/proc/loadavg').read_text().split()[0]}")
     report = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
@@ -109,7 +88,7 @@ def main():
                       f"{row['training_alone']['median_ms']} ms, worst {row['training_alone']['worst_ms']} ms")
             context.close()
         browser.close()
-    print(f"load average after: {Path('/proc/loadavg').read_text().split()[0]}")
+    print(f"load average after: {load_average()}")
     out = ROOT / "test-artifacts" / "live-retrain.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=1, ensure_ascii=False))

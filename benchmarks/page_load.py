@@ -7,46 +7,25 @@ Prints the median and the worst of the loads per page and writes test-artifacts/
 (test-artifacts/page-weight-*.json) are taken while the other test worker keeps a core busy.
 """
 
-import functools
-import http.server
 import json
 import statistics
 import sys
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import toc_pages  # noqa: E402
+from local_site import CHROMIUM, load_average, serve_site  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 VIEWPORTS = {"laptop": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
 BUDGET_MS = 400
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        """A browser context closed mid-response (a font still loading) is not an error worth a traceback."""
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
 
 
 def main():
     from playwright.sync_api import sync_playwright
 
-    site = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "_build" / "html"
+    url = serve_site(sys.argv)
     loads = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    if not (site / "index.html").exists():
-        sys.exit(f"no built site at {site}: build it first (see the README)")
-    server = QuietServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    print(f"load average before: {Path('/proc/loadavg').read_text().split()[0]}")
     report = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
@@ -67,7 +46,7 @@ def main():
                 print(f"{viewport:6} {name:32} DOMContentLoaded median {row['median_ms']:4} ms, "
                       f"worst {row['worst_ms']:4} ms{flag}")
         browser.close()
-    print(f"load average after: {Path('/proc/loadavg').read_text().split()[0]}")
+    print(f"load average after: {load_average()}")
     out = ROOT / "test-artifacts" / "page-load.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
